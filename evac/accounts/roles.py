@@ -1,0 +1,49 @@
+"""Roles and what each may do. A table, so that a permission question is answered in one place."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    INTAKE_CLERK = "intake_clerk", _("Intake clerk")
+    CASE_OFFICER = "case_officer", _("Case officer")
+    VERIFIER = "verifier", _("Verifier")
+    FLIGHT_PLANNER = "flight_planner", _("Flight planner")
+    CHECKIN_AGENT = "checkin_agent", _("Check-in agent")
+    AUDITOR = "auditor", _("Auditor")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+
+
+class Can(StrEnum):
+    VIEW_CASES = "view_cases"
+    CREATE_CASES = "create_cases"
+    EDIT_CASES = "edit_cases"
+    DECIDE = "decide"  # move a case through review, eligibility and approval
+    ASSIGN = "assign"
+    VERIFY_EMPLOYMENT = "verify_employment"
+    SCHEDULE = "schedule"  # approved <-> scheduled: the flight planner's moves
+    BOARD = "board"  # scheduled -> boarded -> arrived
+    VIEW_AUDIT = "view_audit"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_PROGRAMS = "manage_programs"
+
+
+# Least privilege: the auditor reads the log and nothing else; the org admin runs the organisation but
+# does not read case files; the check-in agent gets the gate pages when flights arrive.
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.INTAKE_CLERK: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES}),
+    Role.CASE_OFFICER: frozenset(
+        {Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN}
+    ),
+    Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
+    Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD}),
+    Role.CHECKIN_AGENT: frozenset({Can.BOARD}),
+    Role.AUDITOR: frozenset({Can.VIEW_AUDIT}),
+    Role.ORG_ADMIN: frozenset({Can.MANAGE_MEMBERS, Can.MANAGE_PROGRAMS}),
+}
+
+
+def capabilities(role: str) -> frozenset[Can]:
+    return ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,129 @@
+"""Personas and small factories for the tests. Data is built through the real services, never fixtures."""
+
+import itertools
+
+import pytest
+
+from evac.accounts.models import Organisation, User
+from evac.accounts.roles import Role
+from evac.accounts.services import add_member
+from evac.cases.models import Application, Employment, EmploymentRole, Person, Relationship
+from evac.cases.services import create_application
+from evac.programs.models import Program
+from evac.rosters.models import Employer
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_org(slug: str) -> Organisation:
+    organisation = Organisation.objects.create(slug=slug, name=f"{slug.title()} immigration")
+    Program.objects.create(organisation=organisation, slug=f"{slug}-program", name=f"{slug.title()} program")
+    Employer.objects.create(organisation=organisation, name=f"{slug.title()} Armed Forces")
+    return organisation
+
+
+def make_user(organisation: Organisation, role: str, username: str | None = None) -> User:
+    user = User.objects.create_user(username or f"{organisation.slug}-{role}-{next(_counter)}", password=PASSWORD)
+    add_member(organisation, user, role, actor=None)
+    return user
+
+
+def make_case(
+    organisation: Organisation,
+    *,
+    actor: User | None = None,
+    given_name: str = "Mohammad Wali",
+    family_name: str = "Ahmadzai",
+    native_name: str = "محمد ولی احمدزی",
+    children: int = 2,
+    role: str = EmploymentRole.INTERPRETER,
+    province: str | None = "AF-KAN",
+    **fields,
+) -> Application:
+    application = Application(
+        organisation=organisation, program=organisation.programs.first(), province_id=province, **fields
+    )
+    people = [
+        Person(
+            relationship=Relationship.SELF,
+            given_name=given_name,
+            family_name=family_name,
+            father_name="Gul Ahmad",
+            native_name=native_name,
+            sex="M",
+            birth_year=1986,
+            tazkira_number="1400-0101-12345678",
+            phone="+93799123456",
+        ),
+        Person(relationship=Relationship.SPOUSE, given_name="Fatima", father_name="Abdul Rahman", sex="F",
+               birth_year=1990),
+    ]
+    people += [
+        Person(relationship=Relationship.CHILD, given_name=f"Child{i}", father_name=given_name, birth_year=2012 + i)
+        for i in range(children)
+    ]
+    jobs = [Employment(employer_name=f"{organisation.slug.title()} Armed Forces", role=role)]
+    application, _created = create_application(application, people, jobs, actor=actor)
+    return application
+
+
+@pytest.fixture
+def canada(db):
+    return make_org("canada")
+
+
+@pytest.fixture
+def uk(db):
+    return make_org("uk")
+
+
+@pytest.fixture
+def officer(canada):
+    return make_user(canada, Role.CASE_OFFICER, "officer")
+
+
+@pytest.fixture
+def clerk(canada):
+    return make_user(canada, Role.INTAKE_CLERK, "clerk")
+
+
+@pytest.fixture
+def verifier(canada):
+    return make_user(canada, Role.VERIFIER, "verifier")
+
+
+@pytest.fixture
+def planner(canada):
+    return make_user(canada, Role.FLIGHT_PLANNER, "planner")
+
+
+@pytest.fixture
+def agent(canada):
+    return make_user(canada, Role.CHECKIN_AGENT, "agent")
+
+
+@pytest.fixture
+def auditor(canada):
+    return make_user(canada, Role.AUDITOR, "auditor")
+
+
+@pytest.fixture
+def admin_user(canada):
+    return make_user(canada, Role.ORG_ADMIN, "orgadmin")
+
+
+@pytest.fixture
+def outsider(uk):
+    """A case officer of another organisation: must never learn that Canada's cases exist."""
+    return make_user(uk, Role.CASE_OFFICER, "outsider")
+
+
+@pytest.fixture
+def case(canada, officer):
+    return make_case(canada, actor=officer)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from evac.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("evac.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("o/<slug:org>/", core_views.dashboard, name="dashboard"),
+    path("o/<slug:org>/cases/", include("evac.cases.urls")),
+    path("o/<slug:org>/audit/", include("evac.audit.urls")),
+]
