@@ -29,7 +29,9 @@ def make_org(slug: str) -> Organisation:
 
 
 def make_user(organisation: Organisation, role: str, username: str | None = None) -> User:
-    user = User.objects.create_user(username or f"{organisation.slug}-{role}-{next(_counter)}", password=PASSWORD)
+    user = User.objects.create_user(
+        username or f"{organisation.slug}-{role}-{next(_counter)}", password=PASSWORD
+    )
     add_member(organisation, user, role, actor=None)
     return user
 
@@ -61,11 +63,21 @@ def make_case(
             tazkira_number="1400-0101-12345678",
             phone="+93799123456",
         ),
-        Person(relationship=Relationship.SPOUSE, given_name="Fatima", father_name="Abdul Rahman", sex="F",
-               birth_year=1990),
+        Person(
+            relationship=Relationship.SPOUSE,
+            given_name="Fatima",
+            father_name="Abdul Rahman",
+            sex="F",
+            birth_year=1990,
+        ),
     ]
     people += [
-        Person(relationship=Relationship.CHILD, given_name=f"Child{i}", father_name=given_name, birth_year=2012 + i)
+        Person(
+            relationship=Relationship.CHILD,
+            given_name=f"Child{i}",
+            father_name=given_name,
+            birth_year=2012 + i,
+        )
         for i in range(children)
     ]
     jobs = [Employment(employer_name=f"{organisation.slug.title()} Armed Forces", role=role)]

@@ -34,9 +34,7 @@ class Can(StrEnum):
 # does not read case files; the check-in agent gets the gate pages when flights arrive.
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.INTAKE_CLERK: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES}),
-    Role.CASE_OFFICER: frozenset(
-        {Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN}
-    ),
+    Role.CASE_OFFICER: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN}),
     Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
     Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD}),
     Role.CHECKIN_AGENT: frozenset({Can.BOARD}),

@@ -12,7 +12,10 @@ def record_sign_in_failure(username: str, *, origin: Origin) -> None:
     # Only a username that exists is kept: people type their password into the wrong box.
     known = User.objects.filter(username=username).exists()
     record_event(
-        "auth.sign_in_failed", actor=None, origin=origin, detail={"username": username if known else "(unknown)"}
+        "auth.sign_in_failed",
+        actor=None,
+        origin=origin,
+        detail={"username": username if known else "(unknown)"},
     )
 
 

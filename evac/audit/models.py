@@ -28,12 +28,21 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         db_constraint=False,
     )
     actor_name = models.CharField(_("actor"), max_length=150, blank=True)
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     target_type = models.CharField(_("record type"), max_length=32, blank=True)
@@ -94,6 +103,9 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.count} events, last {self.last_hash[:12]}"
 
 
 def chain_hash(prev_hash: str, canonical: str) -> str:

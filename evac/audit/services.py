@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from evac.accounts.models import Organisation, User
-from evac.audit.models import GENESIS_HASH, AuditEvent, AuditHead, chain_hash
+from evac.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 
 
 @dataclass(frozen=True)

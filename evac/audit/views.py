@@ -27,7 +27,9 @@ class AuditFilterForm(forms.Form):
 def events_for_organisation(organisation):
     """The organisation's events, and the sign-ins of its members (those belong to no organisation)."""
     members = organisation.memberships.values("user_id")
-    return AuditEvent.objects.filter(Q(organisation=organisation) | Q(organisation=None, actor_id__in=members))
+    return AuditEvent.objects.filter(
+        Q(organisation=organisation) | Q(organisation=None, actor_id__in=members)
+    )
 
 
 @login_required
@@ -54,5 +56,7 @@ def audit_log(request: HttpRequest, org: str) -> HttpResponse:
     page = Paginator(events.order_by("-id"), settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if v and k != "page"}
     return render(
-        request, "audit/audit_log.html", {"membership": membership, "form": form, "page": page, "query": query}
+        request,
+        "audit/audit_log.html",
+        {"membership": membership, "form": form, "page": page, "query": query},
     )

@@ -67,9 +67,9 @@ class PersonForm(forms.ModelForm):
         try:
             return parse_partial_date(self.cleaned_data["birth_date"])
         except DateError as error:
-            raise forms.ValidationError(_("This date cannot be read or cannot be right: {error}").format(
-                error=error
-            )) from error
+            raise forms.ValidationError(
+                _("This date cannot be read or cannot be right: {error}").format(error=error)
+            ) from error
 
     def clean(self):
         cleaned = super().clean()
@@ -157,13 +157,22 @@ class CaseFilterForm(forms.Form):
         ("newest", _("Newest first")),
     ]
     q = forms.CharField(label=_("Name or reference"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status"))] + Status.choices)
-    program = forms.ModelChoiceField(label=_("Program"), required=False, queryset=Program.objects.none(),
-                                     empty_label=_("Any program"), to_field_name="slug")
-    province = forms.ModelChoiceField(label=_("Province"), required=False, queryset=Province.objects.all(),
-                                      empty_label=_("Any province"))
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("Any role"))] + EmploymentRole.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices]
+    )
+    program = forms.ModelChoiceField(
+        label=_("Program"),
+        required=False,
+        queryset=Program.objects.none(),
+        empty_label=_("Any program"),
+        to_field_name="slug",
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), required=False, queryset=Province.objects.all(), empty_label=_("Any province")
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Any role")), *EmploymentRole.choices]
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):

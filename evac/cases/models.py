@@ -104,7 +104,9 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-priority", "created_at"], name="case_org_priority"),
             models.Index(fields=["organisation", "created_at"], name="case_org_age"),
-            models.Index(fields=["organisation", "status", "-priority", "created_at"], name="case_org_status"),
+            models.Index(
+                fields=["organisation", "status", "-priority", "created_at"], name="case_org_status"
+            ),
             models.Index(fields=["organisation", "province", "-priority"], name="case_org_province"),
             models.Index(fields=["organisation", "program", "-priority"], name="case_org_program"),
         ]
@@ -194,7 +196,12 @@ class Employment(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="employments"
     )
     employer = models.ForeignKey(
-        Employer, verbose_name=_("employer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Employer,
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The employer as written by the applicant or the partner's sheet, kept even when it resolves.
     employer_name = models.CharField(_("employer as written"), max_length=200, blank=True)

@@ -32,9 +32,7 @@ def search_cases(
     if province is not None:
         cases = cases.filter(province=province)
     if role:
-        cases = cases.filter(
-            Exists(Employment.objects.filter(application=OuterRef("pk"), role=role))
-        )
+        cases = cases.filter(Exists(Employment.objects.filter(application=OuterRef("pk"), role=role)))
     q = (q or "").strip()
     if q:
         if references.is_valid(q):
@@ -43,4 +41,6 @@ def search_cases(
             # Every word must appear in the family's folded names (a trigram index serves this on PostgreSQL).
             for word in fold(q).split():
                 cases = cases.filter(search_text__contains=word)
-    return cases.select_related("program", "province").order_by(*ORDERINGS.get(sort or "priority", ORDERINGS["priority"]))
+    return cases.select_related("program", "province").order_by(
+        *ORDERINGS.get(sort or "priority", ORDERINGS["priority"])
+    )

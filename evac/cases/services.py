@@ -27,11 +27,19 @@ class StaleCase(Exception):
 
 def family_summary(people: Sequence[Person]) -> tuple[str, int, str]:
     """The principal's name, the family's size and the folded names the case list searches."""
-    principal = next((p for p in people if p.relationship == Relationship.SELF), people[0] if people else None)
+    principal = next(
+        (p for p in people if p.relationship == Relationship.SELF), people[0] if people else None
+    )
     words: list[str] = []
     for person in people:
         words.extend(
-            (person.given_name, person.family_name, person.father_name, person.grandfather_name, person.native_name)
+            (
+                person.given_name,
+                person.family_name,
+                person.father_name,
+                person.grandfather_name,
+                person.native_name,
+            )
         )
     search = " ".join(sorted({fold(w) for w in words if w and fold(w)}))
     return (principal.full_name if principal else ""), len(people), search
@@ -47,9 +55,9 @@ def check_family(people: Iterable[Person]) -> None:
     """A family has exactly one principal applicant."""
     principals = sum(1 for p in people if p.relationship == Relationship.SELF)
     if principals != 1:
-        raise ValidationError(_("A family needs exactly one principal applicant (found {count}).").format(
-            count=principals
-        ))
+        raise ValidationError(
+            _("A family needs exactly one principal applicant (found {count}).").format(count=principals)
+        )
 
 
 def create_application(
@@ -156,7 +164,9 @@ def update_application(
             employment.save()
         if changed_fields:
             application.save(update_fields=[*changed_fields, "updated_at"])
-        application.principal_name, application.family_size, application.search_text = family_summary(remaining)
+        application.principal_name, application.family_size, application.search_text = family_summary(
+            remaining
+        )
         application.save(update_fields=["principal_name", "family_size", "search_text", "updated_at"])
         record_event(
             "case.update",
@@ -236,9 +246,12 @@ def assign_officer(
 ) -> None:
     if not membership.can(Can.ASSIGN):
         raise PermissionDenied
-    if officer is not None and not officer.memberships.filter(
-        organisation=application.organisation_id, role__in=["case_officer"]
-    ).exists():
+    if (
+        officer is not None
+        and not officer.memberships.filter(
+            organisation=application.organisation_id, role__in=["case_officer"]
+        ).exists()
+    ):
         raise ValidationError(_("Only a case officer of this organisation can be assigned."))
     with transaction.atomic():
         application.assigned_officer = officer

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from evac.accounts.access import get_membership
@@ -81,28 +82,45 @@ def case_create(request: HttpRequest, org: str) -> HttpResponse:
         request = _with_one_more_member(request)
     form = ApplicationForm(request.POST or None, instance=application, organisation=organisation)
     people, employments = _family_formsets(request, application, organisation)
-    if request.method == "POST" and not adding_member:
-        if form.is_valid() and people.is_valid() and employments.is_valid():
-            application = form.save(commit=False)
-            family = [f.save(commit=False) for f in people.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            jobs = [f.save(commit=False) for f in employments.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            for job in jobs:
-                job.employer = resolve_employer(organisation, job.employer_name)
-            try:
-                key = uuid.UUID(request.POST.get("idempotency_key", ""))
-            except ValueError:
-                key = None
-            try:
-                application, created = services.create_application(
-                    application, family, jobs, actor=request.user, origin=Origin.from_request(request),
-                    idempotency_key=key,
+    # Validate all three, so that every error shows at once.
+    valid = (
+        all([form.is_valid(), people.is_valid(), employments.is_valid()])
+        if request.method == "POST"
+        else False
+    )
+    if valid and not adding_member:
+        application = form.save(commit=False)
+        family = [
+            f.save(commit=False) for f in people.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        jobs = [
+            f.save(commit=False)
+            for f in employments.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        for job in jobs:
+            job.employer = resolve_employer(organisation, job.employer_name)
+        try:
+            key = uuid.UUID(request.POST.get("idempotency_key", ""))
+        except ValueError:
+            key = None
+        try:
+            application, created = services.create_application(
+                application,
+                family,
+                jobs,
+                actor=request.user,
+                origin=Origin.from_request(request),
+                idempotency_key=key,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(
+                    request, _("Case {ref} registered.").format(ref=application.display_reference)
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                if created:
-                    messages.success(request, _("Case {ref} registered.").format(ref=application.display_reference))
-                return redirect("cases:detail", org=org, ref=application.reference)
+            return redirect("cases:detail", org=org, ref=application.reference)
     return render(
         request,
         "cases/case_form.html",
@@ -155,35 +173,40 @@ def case_edit(request: HttpRequest, org: str, ref: str) -> HttpResponse:
         request = _with_one_more_member(request)
     form = ApplicationForm(request.POST or None, instance=application, organisation=organisation)
     people, employments = _family_formsets(request, application, organisation)
-    if request.method == "POST" and not adding_member:
-        if form.is_valid() and people.is_valid() and employments.is_valid():
-            changed = [name for name in form.changed_data if name in ApplicationForm.Meta.fields]
-            saved_people = people.save(commit=False)
-            saved_jobs = employments.save(commit=False)
-            for job in saved_jobs:
-                job.employer = resolve_employer(organisation, job.employer_name)
-            people_changes = {
-                str(f.instance.public_id): sorted(f.changed_data)
-                for f in people.initial_forms
-                if f.has_changed() and f not in people.deleted_forms
-            }
-            try:
-                services.update_application(
-                    form.save(commit=False),
-                    changed_fields=changed,
-                    saved_people=saved_people,
-                    deleted_people=people.deleted_objects,
-                    saved_employments=saved_jobs,
-                    deleted_employments=employments.deleted_objects,
-                    people_changes=people_changes,
-                    actor=request.user,
-                    origin=Origin.from_request(request),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Case {ref} saved.").format(ref=application.display_reference))
-                return redirect("cases:detail", org=org, ref=application.reference)
+    # Validate all three, so that every error shows at once.
+    valid = (
+        all([form.is_valid(), people.is_valid(), employments.is_valid()])
+        if request.method == "POST"
+        else False
+    )
+    if valid and not adding_member:
+        changed = [name for name in form.changed_data if name in ApplicationForm.Meta.fields]
+        saved_people = people.save(commit=False)
+        saved_jobs = employments.save(commit=False)
+        for job in saved_jobs:
+            job.employer = resolve_employer(organisation, job.employer_name)
+        people_changes = {
+            str(f.instance.public_id): sorted(f.changed_data)
+            for f in people.initial_forms
+            if f.has_changed() and f not in people.deleted_forms
+        }
+        try:
+            services.update_application(
+                form.save(commit=False),
+                changed_fields=changed,
+                saved_people=saved_people,
+                deleted_people=people.deleted_objects,
+                saved_employments=saved_jobs,
+                deleted_employments=employments.deleted_objects,
+                people_changes=people_changes,
+                actor=request.user,
+                origin=Origin.from_request(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Case {ref} saved.").format(ref=application.display_reference))
+            return redirect("cases:detail", org=org, ref=application.reference)
     return render(
         request,
         "cases/case_form.html",
@@ -198,6 +221,11 @@ def case_edit(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     )
 
 
+STALE_MESSAGE = _lazy(
+    "Someone changed this case while you were looking at it. Check the new status and try again."
+)
+
+
 @login_required
 @require_POST
 def case_change_status(request: HttpRequest, org: str, ref: str) -> HttpResponse:
@@ -205,6 +233,9 @@ def case_change_status(request: HttpRequest, org: str, ref: str) -> HttpResponse
     targets = [t for t, cap in allowed_targets(application.status).items() if membership.can(cap)]
     if not targets:
         raise PermissionDenied
+    if request.POST.get("expected_status") != application.status:
+        messages.warning(request, STALE_MESSAGE)
+        return redirect("cases:detail", org=org, ref=application.reference)
     form = StatusChangeForm(request.POST, targets=targets, current=application.status)
     if not form.is_valid():
         messages.error(request, _("Choose a new status and give a reason."))
@@ -219,13 +250,13 @@ def case_change_status(request: HttpRequest, org: str, ref: str) -> HttpResponse
             origin=Origin.from_request(request),
         )
     except services.StaleCase:
-        messages.warning(
-            request, _("Someone changed this case while you were looking at it. Check the new status and try again.")
-        )
+        messages.warning(request, STALE_MESSAGE)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Status changed to {status}.").format(status=application.get_status_display()))
+        messages.success(
+            request, _("Status changed to {status}.").format(status=application.get_status_display())
+        )
     return redirect("cases:detail", org=org, ref=application.reference)
 
 
@@ -240,7 +271,9 @@ def case_assign(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     else:
         try:
             with transaction.atomic():
-                services.assign_officer(application, officer, membership=membership, origin=Origin.from_request(request))
+                services.assign_officer(
+                    application, officer, membership=membership, origin=Origin.from_request(request)
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -20,15 +20,44 @@ class ProvinceInfo(NamedTuple):
 
 PROVINCES: tuple[ProvinceInfo, ...] = (
     ProvinceInfo("AF-BDS", "Badakhshan", "Badakhchan", "بدخشان", "Fayzabad", 0, 8, ("badakhchan",)),
-    ProvinceInfo("AF-JOW", "Jowzjan", "Djozdjan", "جوزجان", "Sheberghan", 0, 3, ("jawzjan", "jozjan", "djozdjan")),
-    ProvinceInfo("AF-BAL", "Balkh", "Balkh", "بلخ", "Mazar-i-Sharif", 0, 4, ("mazar", "mazar-i-sharif", "mazar-e-sharif")),
+    ProvinceInfo(
+        "AF-JOW", "Jowzjan", "Djozdjan", "جوزجان", "Sheberghan", 0, 3, ("jawzjan", "jozjan", "djozdjan")
+    ),
+    ProvinceInfo(
+        "AF-BAL",
+        "Balkh",
+        "Balkh",
+        "بلخ",
+        "Mazar-i-Sharif",
+        0,
+        4,
+        ("mazar", "mazar-i-sharif", "mazar-e-sharif"),
+    ),
     ProvinceInfo("AF-KDZ", "Kunduz", "Kondoz", "کندز", "Kunduz", 0, 6, ("kondoz", "qunduz", "konduz")),
     ProvinceInfo("AF-TAK", "Takhar", "Takhar", "تخار", "Taloqan", 0, 7, ("tahar",)),
     ProvinceInfo("AF-FYB", "Faryab", "Faryab", "فاریاب", "Maymana", 1, 2, ("fariab",)),
-    ProvinceInfo("AF-SAR", "Sar-e Pol", "Sar-e Pol", "سر پل", "Sar-e Pol", 1, 3, ("sar-i-pul", "sari pul", "sar-e-pul", "sarepol")),
+    ProvinceInfo(
+        "AF-SAR",
+        "Sar-e Pol",
+        "Sar-e Pol",
+        "سر پل",
+        "Sar-e Pol",
+        1,
+        3,
+        ("sar-i-pul", "sari pul", "sar-e-pul", "sarepol"),
+    ),
     ProvinceInfo("AF-SAM", "Samangan", "Samangan", "سمنگان", "Aybak", 1, 4, ()),
     ProvinceInfo("AF-BGL", "Baghlan", "Baghlan", "بغلان", "Pul-e Khumri", 1, 5, ()),
-    ProvinceInfo("AF-PAN", "Panjshir", "Pandjchir", "پنجشیر", "Bazarak", 1, 6, ("panjsher", "pandjchir", "panjshir valley")),
+    ProvinceInfo(
+        "AF-PAN",
+        "Panjshir",
+        "Pandjchir",
+        "پنجشیر",
+        "Bazarak",
+        1,
+        6,
+        ("panjsher", "pandjchir", "panjshir valley"),
+    ),
     ProvinceInfo("AF-NUR", "Nuristan", "Nouristan", "نورستان", "Parun", 1, 7, ("nouristan", "nooristan")),
     ProvinceInfo("AF-BDG", "Badghis", "Badghis", "بادغیس", "Qala-i-Naw", 2, 1, ("badghes",)),
     ProvinceInfo("AF-BAM", "Bamyan", "Bamiyan", "بامیان", "Bamyan", 2, 4, ("bamiyan", "bamian")),
@@ -38,19 +67,36 @@ PROVINCES: tuple[ProvinceInfo, ...] = (
     ProvinceInfo("AF-KNR", "Kunar", "Kounar", "کنر", "Asadabad", 2, 8, ("konar", "kounar")),
     ProvinceInfo("AF-HER", "Herat", "Hérat", "هرات", "Herat", 3, 0, ("herat", "hérat", "harat", "hirat")),
     ProvinceInfo("AF-GHO", "Ghor", "Ghor", "غور", "Chaghcharan", 3, 2, ("ghowr",)),
-    ProvinceInfo("AF-DAY", "Daykundi", "Daykundi", "دایکندی", "Nili", 3, 3, ("daikundi", "dai kundi", "daykondi")),
-    ProvinceInfo("AF-WAR", "Wardak", "Wardak", "وردک", "Maidan Shar", 3, 4, ("maidan wardak", "maydan wardak", "vardak")),
+    ProvinceInfo(
+        "AF-DAY", "Daykundi", "Daykundi", "دایکندی", "Nili", 3, 3, ("daikundi", "dai kundi", "daykondi")
+    ),
+    ProvinceInfo(
+        "AF-WAR",
+        "Wardak",
+        "Wardak",
+        "وردک",
+        "Maidan Shar",
+        3,
+        4,
+        ("maidan wardak", "maydan wardak", "vardak"),
+    ),
     ProvinceInfo("AF-KAB", "Kabul", "Kaboul", "کابل", "Kabul", 3, 5, ("kaboul", "kabol", "caboul")),
-    ProvinceInfo("AF-NAN", "Nangarhar", "Nangarhar", "ننگرهار", "Jalalabad", 3, 7, ("jalalabad", "ningarhar")),
+    ProvinceInfo(
+        "AF-NAN", "Nangarhar", "Nangarhar", "ننگرهار", "Jalalabad", 3, 7, ("jalalabad", "ningarhar")
+    ),
     ProvinceInfo("AF-FRA", "Farah", "Farah", "فراه", "Farah", 4, 0, ()),
-    ProvinceInfo("AF-URU", "Uruzgan", "Orozgan", "ارزگان", "Tarinkot", 4, 3, ("oruzgan", "orozgan", "urozgan")),
+    ProvinceInfo(
+        "AF-URU", "Uruzgan", "Orozgan", "ارزگان", "Tarinkot", 4, 3, ("oruzgan", "orozgan", "urozgan")
+    ),
     ProvinceInfo("AF-GHA", "Ghazni", "Ghazni", "غزنی", "Ghazni", 4, 4, ("ghazny",)),
     ProvinceInfo("AF-LOG", "Logar", "Logar", "لوگر", "Pul-i-Alam", 4, 5, ("lowgar",)),
     ProvinceInfo("AF-PIA", "Paktiya", "Paktia", "پکتیا", "Gardez", 4, 6, ("paktia",)),
     ProvinceInfo("AF-KHO", "Khost", "Khost", "خوست", "Khost", 4, 7, ("khowst",)),
     ProvinceInfo("AF-NIM", "Nimroz", "Nimroz", "نیمروز", "Zaranj", 5, 0, ("nimruz",)),
     ProvinceInfo("AF-HEL", "Helmand", "Helmand", "هلمند", "Lashkar Gah", 5, 2, ("hilmand",)),
-    ProvinceInfo("AF-KAN", "Kandahar", "Kandahar", "کندهار", "Kandahar", 5, 3, ("qandahar", "kandahâr", "candahar")),
+    ProvinceInfo(
+        "AF-KAN", "Kandahar", "Kandahar", "کندهار", "Kandahar", 5, 3, ("qandahar", "kandahâr", "candahar")
+    ),
     ProvinceInfo("AF-ZAB", "Zabul", "Zaboul", "زابل", "Qalat", 5, 4, ("zaboul", "zabol")),
     ProvinceInfo("AF-PKA", "Paktika", "Paktika", "پکتیکا", "Sharana", 5, 5, ()),
 )

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
@@ -31,7 +33,7 @@ def _raw(sql: str, params=()) -> None:
 def test_each_event_carries_the_hash_of_the_one_before():
     events = _events(5)
     assert events[0].prev_hash == "0" * 64
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
     assert AuditHead.objects.get().last_hash == events[-1].hash
     assert _verify() == 5
@@ -84,8 +86,15 @@ def test_postgresql_itself_refuses_updates_and_deletes():
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger is PostgreSQL's; run with DATABASE_URL to check it")
     event = _events(1)[0]
-    for sql in ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s"):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [event.pk])
 
 

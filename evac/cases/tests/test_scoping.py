@@ -98,8 +98,14 @@ def test_roles_without_case_access_get_403_not_data(client, case, auditor, admin
 def test_read_only_roles_cannot_edit(client, case, verifier, planner):
     for user in (verifier, planner):
         client.force_login(user)
-        assert client.get(reverse("cases:detail", kwargs={"org": "canada", "ref": case.reference})).status_code == 200
-        assert client.get(reverse("cases:edit", kwargs={"org": "canada", "ref": case.reference})).status_code == 403
+        assert (
+            client.get(reverse("cases:detail", kwargs={"org": "canada", "ref": case.reference})).status_code
+            == 200
+        )
+        assert (
+            client.get(reverse("cases:edit", kwargs={"org": "canada", "ref": case.reference})).status_code
+            == 403
+        )
         assert client.get(reverse("cases:create", kwargs={"org": "canada"})).status_code == 403
 
 

@@ -39,8 +39,9 @@ def test_an_empty_cell_is_no_date():
     assert parse_partial_date("   ", today=TODAY) is None
 
 
-@pytest.mark.parametrize("text", ["1987-02-30", "31/04/1990", "2030", "2027-01-01", "yesterday", "12/1987", "1100",
-                                  "1365/13/01"])
+@pytest.mark.parametrize(
+    "text", ["1987-02-30", "31/04/1990", "2030", "2027-01-01", "yesterday", "12/1987", "1100", "1365/13/01"]
+)
 def test_it_refuses_impossible_future_and_unreadable_dates(text):
     with pytest.raises(DateError):
         parse_partial_date(text, today=TODAY)

@@ -11,7 +11,9 @@ class Command(BaseCommand):
         for step in verify_chain():
             if isinstance(step, ChainProblem):
                 where = f"event {step.event_id}" if step.event_id else "the chain"
-                raise CommandError(f"audit chain broken at {where}: {step.reason} ({checked} events verified)")
+                raise CommandError(
+                    f"audit chain broken at {where}: {step.reason} ({checked} events verified)"
+                )
             checked = step
             if self.stderr.isatty():
                 self.stderr.write(f"\r{checked:,} events verified", ending="")

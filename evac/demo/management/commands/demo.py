@@ -100,7 +100,7 @@ class Command(BaseCommand):
         return report
 
     def print_sign_ins(self) -> None:
-        self.stdout.write("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
         memberships = Membership.objects.select_related("user", "organisation").order_by(
             "organisation__slug", "role", "user__username"
         )
