@@ -11,6 +11,7 @@ from evac.cases.models import Application, Employment, EmploymentRole, Person, R
 from evac.cases.services import create_application
 from evac.programs.models import Program
 from evac.rosters.models import Employer
+from evac.situation.services import ensure_provinces
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -22,6 +23,7 @@ def _fast_passwords(settings):
 
 
 def make_org(slug: str) -> Organisation:
+    ensure_provinces()  # a transactional test (the browser's) starts from a flushed database
     organisation = Organisation.objects.create(slug=slug, name=f"{slug.title()} immigration")
     Program.objects.create(organisation=organisation, slug=f"{slug}-program", name=f"{slug.title()} program")
     Employer.objects.create(organisation=organisation, name=f"{slug.title()} Armed Forces")
@@ -139,3 +141,28 @@ def outsider(uk):
 @pytest.fixture
 def case(canada, officer):
     return make_case(canada, actor=officer)
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A Chromium page on the live server. Playwright's sync API runs an event loop in this thread, which
+    Django would otherwise take for async code touching the database."""
+    from evac.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

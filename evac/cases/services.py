@@ -17,6 +17,7 @@ from evac.audit.services import COMMAND, Origin, record_event
 from evac.cases.models import Application, Employment, Person, Relationship, StatusChange
 from evac.cases.workflow import Status, required_capability
 from evac.core.text import fold
+from evac.rosters.services import resolve_employer
 
 CASE = "application"
 
@@ -97,6 +98,7 @@ def create_application(
                 person.save(force_insert=True)
             for employment in employments:
                 employment.application = application
+                employment.employer = resolve_employer(application.organisation, employment.employer_name)
                 if employment.person is None:
                     employment.person = next(p for p in people if p.relationship == Relationship.SELF)
                 employment.save(force_insert=True)
@@ -159,6 +161,7 @@ def update_application(
             employment.delete()
         for employment in saved_employments:
             employment.application = application
+            employment.employer = resolve_employer(application.organisation, employment.employer_name)
             if employment.person_id is None:
                 employment.person = next(p for p in remaining if p.relationship == Relationship.SELF)
             employment.save()

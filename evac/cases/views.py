@@ -30,7 +30,6 @@ from evac.cases.models import Application, Relationship, Source
 from evac.cases.queries import search_cases
 from evac.cases.workflow import allowed_targets
 from evac.rosters.models import Employer
-from evac.rosters.services import resolve_employer
 
 
 @login_required
@@ -98,8 +97,6 @@ def case_create(request: HttpRequest, org: str) -> HttpResponse:
             for f in employments.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        for job in jobs:
-            job.employer = resolve_employer(organisation, job.employer_name)
         try:
             key = uuid.UUID(request.POST.get("idempotency_key", ""))
         except ValueError:
@@ -183,8 +180,6 @@ def case_edit(request: HttpRequest, org: str, ref: str) -> HttpResponse:
         changed = [name for name in form.changed_data if name in ApplicationForm.Meta.fields]
         saved_people = people.save(commit=False)
         saved_jobs = employments.save(commit=False)
-        for job in saved_jobs:
-            job.employer = resolve_employer(organisation, job.employer_name)
         people_changes = {
             str(f.instance.public_id): sorted(f.changed_data)
             for f in people.initial_forms
