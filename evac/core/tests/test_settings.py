@@ -1,0 +1,63 @@
+"""Production must never start on the development key; the demo must start with nothing set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EVAC_", "DATABASE_URL"))}
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_wsgi_application_refuses_the_development_key_outside_the_demo(tmp_path):
+    result = run_python("import evac.wsgi", EVAC_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "EVAC_SECRET_KEY is not set" in result.stderr
+
+
+def test_the_wsgi_application_starts_with_a_secret_key(tmp_path):
+    result = run_python("import evac.wsgi; print('ok')", EVAC_VAR_DIR=str(tmp_path), EVAC_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "development-secret-key").exists()
+
+
+def test_the_demo_starts_with_nothing_set_and_keeps_its_key_out_of_the_repo(tmp_path):
+    code = (
+        "from django.conf import settings as s; import django; django.setup(); print(s.DEBUG, s.SECRET_KEY)"
+    )
+    first = run_python(
+        code, EVAC_VAR_DIR=str(tmp_path), EVAC_DEBUG="1", DJANGO_SETTINGS_MODULE="evac.settings"
+    )
+    again = run_python(
+        code, EVAC_VAR_DIR=str(tmp_path), EVAC_DEBUG="1", DJANGO_SETTINGS_MODULE="evac.settings"
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout  # the same key across restarts, so sessions survive
+    assert first.stdout.startswith("True ")
+    assert (tmp_path / "development-secret-key").stat().st_mode & 0o077 == 0
+
+
+def test_evac_serve_refuses_without_a_secret_key(settings):
+    settings.USING_DEVELOPMENT_SECRET = True
+    with pytest.raises(CommandError, match="EVAC_SECRET_KEY is not set"):
+        call_command("serve")
+
+
+def test_debug_is_off_unless_asked_for(tmp_path):
+    code = "from django.conf import settings as s; import django; django.setup(); print(s.DEBUG)"
+    result = run_python(code, EVAC_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="evac.settings")
+    assert result.stdout.strip() == "False"
