@@ -32,6 +32,17 @@ class PersonForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1987 / 1987-05-03 / 1365"}),
     )
 
+    field_order = [
+        "relationship",
+        "given_name",
+        "family_name",
+        "father_name",
+        "grandfather_name",
+        "native_name",
+        "sex",
+        "birth_date",
+    ]
+
     class Meta:
         model = Person
         fields = [

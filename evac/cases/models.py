@@ -77,6 +77,8 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A province as a partner's sheet or the applicant wrote it, kept when it could not be told for sure.
+    province_as_written = models.CharField(_("province as written"), max_length=100, blank=True)
     district = models.CharField(_("current district"), max_length=100, blank=True)
     assigned_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

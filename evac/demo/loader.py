@@ -131,6 +131,7 @@ def load_applications(
                     continue
                 principal_row = generated_app.rows[0]
                 status = rng.choices(statuses, weights)[0]
+                province = resolve_province(principal_row.get("province", ""))
                 received = start + timedelta(seconds=rng.random() * span)
                 application = Application(
                     organisation=organisation,
@@ -138,7 +139,8 @@ def load_applications(
                     status=status,
                     source=Source.IMPORT,
                     source_ref=generated_app.application_ref,
-                    province_id=resolve_province(principal_row.get("province", "")),
+                    province_id=province,
+                    province_as_written="" if province else principal_row.get("province", ""),
                     district=principal_row.get("district", ""),
                     created_at=received,
                     created_by=actor,
