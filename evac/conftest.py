@@ -17,6 +17,15 @@ _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: the live server's thread would keep the test database open
+    and PostgreSQL would refuse to drop it at the end."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -154,15 +163,22 @@ def browser_page(live_server):
 
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            page.set_default_timeout(15000)
+            try:
+                yield page
+            finally:
+                context.close()
+                browser.close()
+    finally:
+        # Connections opened while Playwright's loop ran would otherwise stay open past the test
+        # database's teardown, and PostgreSQL refuses to drop a database in use.
+        connections.close_all()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
