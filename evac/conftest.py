@@ -161,9 +161,8 @@ def browser_page(live_server):
     require_chromium()
     import os
 
-    from playwright.sync_api import sync_playwright
-
     from django.db import connections
+    from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

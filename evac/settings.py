@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from evac.core.env import envbool, envint, envlist, envstr
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "evac.core",
     "evac.accounts",
     "evac.audit",
@@ -53,6 +57,9 @@ INSTALLED_APPS = [
     "evac.programs",
     "evac.rosters",
     "evac.cases",
+    "evac.imports",
+    "evac.intake",
+    "evac.api",
     "evac.demo",
 ]
 
@@ -84,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "evac.core.context_processors.languages",
             ],
         },
     },
@@ -142,8 +150,19 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("fr", _("French")),
+    ("fa", _("Dari")),
+    ("ps", _("Pashto")),
 ]
-# Dari and Pashto arrive with the applicant's form; Pashto is right-to-left but missing from Django's list.
+# Django knows Persian but not Dari by name, nor Pashto at all: name them as Afghans do.
+LANG_INFO.update(
+    {
+        "fa": {"bidi": True, "code": "fa", "name": "Dari", "name_local": "دری"},
+        "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+    }
+)
+# Staff work in English and French; applicants also in Dari and Pashto (the public pages).
+STAFF_LANGUAGES = ["en", "fr"]
+# Pashto is right-to-left but missing from Django's list.
 LANGUAGES_BIDI = ["ar", "fa", "prs", "ps", "ur", "he"]
 LOCALE_PATHS = [BASE_DIR / "evac" / "locale"]
 USE_I18N = True
@@ -161,6 +180,15 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = envstr("EVAC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# Background work (imports, later deduplication and allocation): rows in the database, run by
+# `evac db_worker`; no broker. `evac demo` starts a worker beside the server.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("EVAC_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # Case list page size.
 CASES_PER_PAGE = 50

@@ -88,6 +88,13 @@ class Application(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
     )
+    # Why a person should look at this case before trusting it: "province_unresolved", "employer_unknown",
+    # "role_unknown", "placeholder_birth_date"... Set by intake, cleared by whoever checks.
+    review_flags = models.JSONField(_("to review"), default=list, blank=True)
+    # The language the applicant chose, for messages to them (en, fr, fa, ps).
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    # The applicant's secret for the public status page, hashed like a password; empty for staff cases.
+    applicant_secret_hash = models.CharField(max_length=200, blank=True, editable=False)
     principal_name = models.CharField(_("principal applicant"), max_length=300, blank=True)
     family_size = models.PositiveSmallIntegerField(_("family size"), default=0)
     search_text = models.TextField(blank=True, editable=False)
@@ -169,6 +176,12 @@ class Person(models.Model):
                 condition=models.Q(birth_day__isnull=True) | models.Q(birth_month__isnull=False),
                 name="person_birth_day_needs_month",
             ),
+            # An import's person_ref identifies its row again on re-import.
+            models.UniqueConstraint(
+                fields=["application", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="person_source_ref_per_case",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,6 +221,8 @@ class Employment(models.Model):
     # The employer as written by the applicant or the partner's sheet, kept even when it resolves.
     employer_name = models.CharField(_("employer as written"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=24, choices=EmploymentRole.choices)
+    # The role as written when it matched none of the known roles (the role is then "other").
+    role_as_written = models.CharField(_("role as written"), max_length=100, blank=True)
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     supervisor = models.CharField(_("supervisor"), max_length=200, blank=True)

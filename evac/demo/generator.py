@@ -10,24 +10,37 @@ data too, so precision can be measured as well as recall.
 
 Pure Python with no Django models: one `random.Random(seed)` drives everything, so the same
 arguments give byte-identical output. Memory stays bounded: only a ring of recent families is kept
-to draw re-submissions from.
+to draw re-submissions from. How names are respelled is in `spelling`; how dates, phones and
+documents are written, in `formats`.
 """
 
 import csv
-import re
 from bisect import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 from random import Random
 from typing import TextIO
 
-import jdatetime
-
 from evac.demo import names
+from evac.demo.formats import (
+    format_birth_date,
+    format_phone,
+    month_text,
+    passport_number,
+    phone_number,
+    tazkira_number,
+)
+from evac.demo.spelling import (
+    compound_variant,
+    french_transliteration,
+    latin_variant,
+    province_spelling,
+    title,
+    typo,
+)
 
 INTERCHANGE_COLUMNS = (
     "application_ref",
@@ -159,25 +172,6 @@ _DATE_CHANGES = {
 }
 _PHONE_STYLES = _Table(range(6), (35, 20, 20, 8, 10, 7))
 
-# Nowruz (1 Farvardin) in each Gregorian year: a table makes the conversion two subtractions.
-_NOWRUZ = {year: jdatetime.date(year - 621, 1, 1).togregorian().toordinal() for year in range(1900, 2031)}
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-
-
-def to_solar_hijri(day: date) -> tuple[int, int, int]:
-    """The Solar Hijri (year, month, day) of a Gregorian date between 1900 and 2030."""
-    ordinal = day.toordinal()
-    start = _NOWRUZ[day.year]
-    year = day.year - 621
-    if ordinal < start:
-        start = _NOWRUZ[day.year - 1]
-        year -= 1
-    days = ordinal - start
-    if days < 186:  # the first six months have 31 days, the next five 30, the last 29 or 30
-        return year, days // 31 + 1, days % 31 + 1
-    days -= 186
-    return year, days // 30 + 7, days % 30 + 1
-
 
 @dataclass
 class GeneratedApplication:
@@ -244,156 +238,6 @@ class _Family:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Spelling
-
-
-def _apply_rule(token: str, what: str, instead: str, where: str) -> str:
-    if where == "end":
-        return token[: -len(what)] + instead if token.endswith(what) and len(token) > len(what) else token
-    if where == "start":
-        return instead + token[len(what) :] if token.startswith(what) else token
-    return token.replace(what, instead, 1)
-
-
-@lru_cache(maxsize=4096)
-def _token_variants(token: str) -> tuple[str, ...]:
-    """Other Latin spellings of one word, most conventional first, without the word itself."""
-    found = list(names.TOKEN_VARIANTS.get(token, ()))
-    for what, instead, where in names.SPELLING_RULES:
-        found.append(_apply_rule(token, what, instead, where))
-    unique: list[str] = []
-    for variant in found:
-        if variant != token and variant not in unique:
-            unique.append(variant)
-    return tuple(unique)
-
-
-def latin_variant(name: str, rng: Random, memo: dict[str, str]) -> str:
-    """Respell some words of `name`. `memo` keeps one writer's spelling of a word across a submission."""
-    words = []
-    for token in name.split(" "):
-        if token not in memo:
-            variants = _token_variants(token)
-            memo[token] = variants[rng.randrange(len(variants))] if variants and rng.random() < 0.6 else token
-        words.append(memo[token])
-    return " ".join(words)
-
-
-_U_TO_OU = re.compile(r"(?<![oO])u")
-_INTERVOCALIC_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouy])")
-_FINAL_NASAL = re.compile(r"(?<=[aeiu])n$")
-
-
-@lru_cache(maxsize=4096)
-def _french_token(token: str) -> str:
-    if token in names.FRENCH_WORDS:
-        return names.FRENCH_WORDS[token]
-    for what, instead, where in names.FRENCH_RULES[:2]:  # sh -> ch before s -> ss can see it
-        token = _apply_rule(token, what, instead, where).replace(what, instead)
-    token = _INTERVOCALIC_S.sub("ss", token)
-    token = token.replace("oo", "ou").replace("ee", "i")
-    token = _U_TO_OU.sub("ou", token)
-    for what, instead, where in names.FRENCH_RULES[4:]:
-        token = _apply_rule(token, what, instead, where)
-    if len(token) >= 5:
-        token = _FINAL_NASAL.sub("ne", token)  # Rahman -> Rahmane, Amin -> Amine
-    return token
-
-
-def french_transliteration(name: str) -> str:
-    return " ".join(_french_token(token) for token in name.split(" "))
-
-
-_JOINABLE_SECOND = ("Mohammad", "Ahmad", "Agha", "Khan", "Shah", "Ali", "Gul", "Rahman")
-
-
-@lru_cache(maxsize=4096)
-def _compound_forms(name: str) -> tuple[str, ...]:
-    """Abdul Rahman -> Abdurrahman, Abdulrahman, Abdul-Rahman; Habibullah -> Habib Ullah, Habib-ullah."""
-    words = name.split(" ")
-    forms: list[str] = []
-    if len(words) == 2:
-        first, second = words
-        if first in names.COMPOUND_PREFIXES or second in _JOINABLE_SECOND:
-            forms += [first + second.lower(), first + "-" + second]
-        if first == "Abdul" and second.startswith(names.SUN_LETTER_STARTS):
-            lead = second[:2] if second.startswith("Sh") else second[0]
-            forms.insert(0, "Abdu" + lead.lower() + second.lower())
-            forms.append("Abd " + second[0] + "-" + second)  # Abd Al-Rahman style
-    elif len(words) == 1 and name.endswith("ullah") and len(name) > 7:
-        stem = name[:-5]
-        forms += [stem + " Ullah", stem + "-ullah", stem + " Ulla"]
-    return tuple(forms)
-
-
-def _typo(text: str, rng: Random) -> str:
-    if len(text) < 3:
-        return text + text[-1:]
-    i = rng.randrange(1, len(text) - 1)
-    kind = rng.randrange(4)
-    if kind == 0:  # a letter dropped
-        return text[:i] + text[i + 1 :]
-    if kind == 1:  # a letter doubled
-        return text[:i] + text[i] + text[i:]
-    if kind == 2 and text[i] != text[i + 1]:  # two letters swapped
-        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
-    vowels = "aeiou"
-    return text[:i] + vowels[rng.randrange(5)] + text[i + 1 :]
-
-
-# ---------------------------------------------------------------------------------------------------
-# Dates, phones, documents
-
-
-def format_birth_date(birth: date, style: str, persian_digits: bool = False) -> str:
-    if style == "iso":
-        return birth.isoformat()
-    if style == "year":
-        return str(birth.year)
-    if style == "placeholder":
-        return f"{birth.year}-01-01"
-    if style == "dmy":
-        return f"{birth.day:02d}/{birth.month:02d}/{birth.year}"
-    year, month, day = to_solar_hijri(birth)
-    text = f"{year}/{month:02d}/{day:02d}" if style == "hijri" else str(year)
-    return text.translate(_PERSIAN_DIGITS) if persian_digits else text
-
-
-def format_phone(digits: str, style: int) -> str:
-    """Nine digits starting with 7, written the ways Afghans write a mobile number."""
-    if style == 0:
-        return "0" + digits
-    if style == 1:
-        return f"+93 {digits[:3]} {digits[3:6]} {digits[6:]}"
-    if style == 2:
-        return "+93" + digits
-    if style == 3:
-        return "0093" + digits
-    if style == 4:
-        return f"+93-{digits[:2]}-{digits[2:5]}-{digits[5:]}"
-    return f"0{digits[:3]} {digits[3:6]} {digits[6:]}"
-
-
-def _phone(rng: Random) -> str:
-    # Afghan mobile networks: 70-79 (Roshan, AWCC, Etisalat, MTN, Salaam), 9 digits after the 0.
-    return f"7{'0123456789'[rng.randrange(10)]}{rng.randrange(10_000_000):07d}"
-
-
-def _tazkira(rng: Random) -> str:
-    if rng.random() < 0.45:  # e-tazkira, issued since 2018 (1397)
-        return f"{rng.randint(1397, 1400)}-{rng.randint(101, 3499):04d}-{rng.randrange(100_000_000):08d}"
-    return str(rng.randint(10_000, 9_999_999))  # the old paper tazkira's register number
-
-
-def _passport(rng: Random) -> str:
-    return f"P{rng.randrange(10_000_000):07d}" if rng.random() < 0.8 else f"P{rng.randrange(10**8):08d}"
-
-
-def _month_text(day: date, rng: Random) -> str:
-    return day.isoformat() if rng.random() < 0.55 else day.isoformat()[:7]
-
-
-# ---------------------------------------------------------------------------------------------------
 # The generator
 
 
@@ -432,9 +276,9 @@ class _Generator:
         else:
             tazkira, passport = 0.2, 0.12
         if rng.random() < tazkira:
-            person.tazkira = _tazkira(rng)
+            person.tazkira = tazkira_number(rng)
         if rng.random() < passport:
-            person.passport = _passport(rng)
+            person.passport = passport_number(rng)
         roll = rng.random()
         if age >= 60 and roll < 0.2:
             person.medical = names.ELDERLY_NEEDS[rng.randrange(len(names.ELDERLY_NEEDS))]
@@ -582,10 +426,12 @@ class _Generator:
             persons.append(other)
 
         # Phones: the principal nearly always; some adults their own, or the principal's.
-        principal.phone = _phone(rng) if rng.random() < 0.95 else ""
+        principal.phone = phone_number(rng) if rng.random() < 0.95 else ""
         for person in persons[1:]:
             if person.age >= 18 and rng.random() < 0.22:
-                person.phone = principal.phone if principal.phone and rng.random() < 0.3 else _phone(rng)
+                person.phone = (
+                    principal.phone if principal.phone and rng.random() < 0.3 else phone_number(rng)
+                )
         for person in persons:
             person.phone_style = _PHONE_STYLES.pick(rng)
         if rng.random() < 0.3:
@@ -593,9 +439,7 @@ class _Generator:
 
         province = brother_of.province if brother_of and rng.random() < 0.7 else _PROVINCES.pick(rng)
         family.province = province
-        family.province_written = (
-            self._province_spelling(province, rng) if rng.random() < 0.35 else province[1]
-        )
+        family.province_written = province_spelling(province, rng) if rng.random() < 0.35 else province[1]
         family.district = self._district(province, rng)
         family.role = _ROLES.pick(rng)
         if family.role == "embassy_staff":
@@ -604,12 +448,12 @@ class _Generator:
             family.employer = self.employers[rng.randrange(len(self.employers))]
         first = max(_EMPLOYMENT_FIRST_YEAR, principal.birth.year + 18)
         start = date(min(first, _EMPLOYMENT_LAST_YEAR), rng.randint(1, 12), rng.randint(1, 28))
-        family.employment_start = _month_text(start, rng)
+        family.employment_start = month_text(start, rng)
         if rng.random() < 0.3:
             family.employment_end = ""  # still employed in August 2021
         else:
             end = min(_REF - 1, start.toordinal() + rng.randint(120, 9 * 365))
-            family.employment_end = _month_text(date.fromordinal(max(end, start.toordinal() + 40)), rng)
+            family.employment_end = month_text(date.fromordinal(max(end, start.toordinal() + 40)), rng)
             if family.employment_end[:7] <= family.employment_start[:7]:
                 family.employment_end = date.fromordinal(start.toordinal() + 40).isoformat()
         family.persons = persons
@@ -629,11 +473,6 @@ class _Generator:
         else:
             local = f"{given}{rng.randint(100, 9999)}"
         return f"{local}@{_EMAIL_DOMAINS.pick(rng)}"
-
-    @staticmethod
-    def _province_spelling(province: tuple, rng: Random, avoid: str = "") -> str:
-        spellings = [s for s in (province[1], *province[4]) if s != avoid]
-        return spellings[rng.randrange(len(spellings))]
 
     @staticmethod
     def _district(province: tuple, rng: Random) -> str:
@@ -749,7 +588,7 @@ class _Generator:
         native_form = names.NATIVE_VARIANTS[rng.randrange(len(names.NATIVE_VARIANTS))]
         native_variant = rng.random() < 0.12
         compound = rng.random() < 0.35
-        title = rng.random() < 0.1
+        titled = rng.random() < 0.1
         name_order = rng.random() < 0.05
         father_as_family = rng.random() < 0.06
         surname_dropped = rng.random() < 0.1
@@ -759,7 +598,7 @@ class _Generator:
         province_roll = rng.random()
         province, district, province_change = family.province_written, family.district, ""
         if province_roll < 0.3:
-            province = self._province_spelling(family.province, rng, avoid=family.province_written)
+            province = province_spelling(family.province, rng, avoid=family.province_written)
             province_change = "province_spelling"
         elif province_roll < 0.35:
             moved = _PROVINCES.pick(rng)
@@ -782,8 +621,8 @@ class _Generator:
             latin_names = not native_only  # a form filled in Dari has no Latin spelling to vary
             if compound and latin_names:
                 before = (given, father)
-                given = self._compound(given, rng, compound_memo)
-                father = self._compound(father, rng, compound_memo)
+                given = compound_variant(given, rng, compound_memo)
+                father = compound_variant(father, rng, compound_memo)
                 if (given, father) != before:
                     changes.append("compound_split")
             if latin and latin_names:
@@ -802,9 +641,8 @@ class _Generator:
             elif latin_names and father_as_family and not surname and father:
                 surname = father
                 changes.append("father_as_family")
-            if title and index == 0:
-                titles = names.MALE_TITLES if person.sex == "M" else names.FEMALE_TITLES
-                title_latin, title_native = titles[rng.randrange(len(titles))]
+            if titled and index == 0:
+                title_latin, title_native = title(person.sex, rng)
                 given = f"{title_latin} {given}"
                 given_native = f"{title_native} {given_native}"
                 changes.append("title_added")
@@ -814,11 +652,11 @@ class _Generator:
             if latin_names and index == typo_row:
                 field = rng.randrange(3)
                 if field == 1 and surname:
-                    surname = _typo(surname, rng)
+                    surname = typo(surname, rng)
                 elif field == 2 and father:
-                    father = _typo(father, rng)
+                    father = typo(father, rng)
                 else:
-                    given = _typo(given, rng)
+                    given = typo(given, rng)
                 changes.append("typo")
 
             native = ""
@@ -854,7 +692,7 @@ class _Generator:
                 tazkira = passport = ""
                 changes.append("document_dropped")
             elif not passport and person.age >= 16 and rng.random() < 0.08:
-                passport = _passport(rng)
+                passport = passport_number(rng)
                 changes.append("passport_added")
             if province_change:
                 changes.append(province_change)
@@ -883,16 +721,9 @@ class _Generator:
             # Nothing happened to change: a real re-submission always differs somewhere. A typo.
             row = rows[0]
             name_field = "given_name" if row["given_name"] else "native_name"
-            row[name_field] = _typo(row[name_field], rng)
+            row[name_field] = typo(row[name_field], rng)
             variations[0] = "typo"
         return rows, variations, members
-
-    @staticmethod
-    def _compound(name: str, rng: Random, memo: dict[str, str]) -> str:
-        if name not in memo:
-            forms = _compound_forms(name)
-            memo[name] = forms[rng.randrange(len(forms))] if forms and rng.random() < 0.8 else name
-        return memo[name]
 
     @staticmethod
     def _birth(person: _Person, rng: Random, changes: list[str], persian_digits: bool) -> str:
@@ -924,7 +755,7 @@ class _Generator:
         roll = rng.random()
         if index == 0 and roll < 0.25:
             changes.append("new_phone")
-            return format_phone(_phone(rng), _PHONE_STYLES.pick(rng))
+            return format_phone(phone_number(rng), _PHONE_STYLES.pick(rng))
         if roll < 0.55:
             style = (person.phone_style + rng.randint(1, 5)) % 6
             changes.append("phone_format")

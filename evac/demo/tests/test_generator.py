@@ -12,16 +12,9 @@ from django.core.management import call_command
 
 from evac.core.dates import parse_partial_date
 from evac.demo import generator, names
-from evac.demo.generator import (
-    INTERCHANGE_COLUMNS,
-    TRUTH_COLUMNS,
-    VARIATIONS,
-    french_transliteration,
-    generate,
-    latin_variant,
-    to_solar_hijri,
-    write_csv,
-)
+from evac.demo.formats import to_solar_hijri
+from evac.demo.generator import INTERCHANGE_COLUMNS, TRUTH_COLUMNS, VARIATIONS, generate, write_csv
+from evac.demo.spelling import french_transliteration, latin_variant
 
 RELATIONSHIPS = {"self", "spouse", "child", "parent", "sibling", "other"}
 ROLES = {role for role, _ in names.ROLES}
