@@ -1,3 +1,4 @@
+import subprocess
 import sys
 from datetime import timedelta
 
@@ -42,8 +43,19 @@ class Command(BaseCommand):
             self.load(size, seed)
         self.print_sign_ins()
         if not no_serve:
-            self.stdout.write(f"Serving evac on http://{addrport}/ (Ctrl-C stops it)")
+            self.serve(addrport)
+
+    def serve(self, addrport: str) -> None:
+        """The web server, with a task worker beside it for imports and other background work."""
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "evac.manage", "db_worker", "--no-reload", "--verbosity", "0"]
+        )
+        self.stdout.write(f"Serving evac on http://{addrport}/ with a task worker (Ctrl-C stops both)")
+        try:
             call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def load(self, size: int, seed: int) -> None:
         with transaction.atomic():
