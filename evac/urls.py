@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from evac.accounts import views as account_views
 from evac.core import views as core_views
 
 urlpatterns = [
@@ -8,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("evac.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("o/<slug:org>/", core_views.dashboard, name="dashboard"),
+    path("o/<slug:org>/members/", account_views.members, name="members"),
     path("o/<slug:org>/cases/", include("evac.cases.urls")),
     path("o/<slug:org>/audit/", include("evac.audit.urls")),
     path("o/<slug:org>/imports/", include("evac.imports.urls")),
