@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -49,7 +48,8 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _family_formsets(request, application, organisation, *, extra_people=0):
+def _family_formsets(request, application):
+    """The family and employment formsets; a new case starts with an empty principal and job."""
     data = request.POST if request.method == "POST" else None
     people = PersonFormSet(data, instance=application, prefix="people")
     employments = EmploymentFormSet(data, instance=application, prefix="jobs")
@@ -80,7 +80,7 @@ def case_create(request: HttpRequest, org: str) -> HttpResponse:
     if adding_member:
         request = _with_one_more_member(request)
     form = ApplicationForm(request.POST or None, instance=application, organisation=organisation)
-    people, employments = _family_formsets(request, application, organisation)
+    people, employments = _family_formsets(request, application)
     # Validate all three, so that every error shows at once.
     valid = (
         all([form.is_valid(), people.is_valid(), employments.is_valid()])
@@ -169,7 +169,7 @@ def case_edit(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     if adding_member:
         request = _with_one_more_member(request)
     form = ApplicationForm(request.POST or None, instance=application, organisation=organisation)
-    people, employments = _family_formsets(request, application, organisation)
+    people, employments = _family_formsets(request, application)
     # Validate all three, so that every error shows at once.
     valid = (
         all([form.is_valid(), people.is_valid(), employments.is_valid()])
@@ -265,10 +265,9 @@ def case_assign(request: HttpRequest, org: str, ref: str) -> HttpResponse:
         messages.error(request, _("No such officer."))
     else:
         try:
-            with transaction.atomic():
-                services.assign_officer(
-                    application, officer, membership=membership, origin=Origin.from_request(request)
-                )
+            services.assign_officer(
+                application, officer, membership=membership, origin=Origin.from_request(request)
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
