@@ -24,6 +24,8 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # A browser that applied through the public form carries a 7-day session: staff get the short one.
+        self.request.session.set_expiry(None)
         record_sign_in(form.get_user(), origin=Origin.from_request(self.request))
         return response
 
