@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.utils import translation
 
 from evac.accounts.models import Organisation, User
 from evac.accounts.roles import Role
@@ -24,6 +25,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():
+    """A request in French leaves French active in this thread (LocaleMiddleware does not reset it):
+    start every test in English and leave nothing behind."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("evac.accounts.urls")),
+    path("accounts/tokens/", include("evac.api.profile_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("o/<slug:org>/", core_views.dashboard, name="dashboard"),
     path("o/<slug:org>/members/", account_views.members, name="members"),
