@@ -259,7 +259,8 @@ class ApplicationOut(ApplicationSummary):
 
 class ApplicationPage(Schema):
     items: list[ApplicationSummary]
-    total: int
+    total: int = Field(description="Matches counted, up to 10,000.")
+    total_exact: bool = Field(description="False when there are more matches than total.")
     limit: int
     offset: int
 

@@ -3,7 +3,6 @@ from datetime import datetime, time
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from evac.accounts.access import get_membership
 from evac.accounts.roles import Can
 from evac.audit.models import AuditEvent
 from evac.core import references
+from evac.core.pagination import CappedPaginator
 
 
 class AuditFilterForm(forms.Form):
@@ -53,7 +53,7 @@ def audit_log(request: HttpRequest, org: str) -> HttpResponse:
             events = events.filter(at__gte=datetime.combine(data["since"], time.min, zone))
         if data["until"]:
             events = events.filter(at__lte=datetime.combine(data["until"], time.max, zone))
-    page = Paginator(events.order_by("-id"), settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(events.order_by("-id"), settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if v and k != "page"}
     return render(
         request,

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from evac.cases.forms import (
 from evac.cases.models import Application, Relationship, Source
 from evac.cases.queries import search_cases
 from evac.cases.workflow import allowed_targets
+from evac.core.pagination import CappedPaginator
 from evac.rosters.models import Employer
 
 
@@ -37,7 +37,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, organisation=membership.organisation)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = search_cases(membership.organisation, **{k: v for k, v in filters.items() if v})
-    page = Paginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = {k: str(v) for k, v in request.GET.items() if v and k != "page"}
     services.record_case_list(
         membership, [c.reference for c in page.object_list], query=query, origin=Origin.from_request(request)

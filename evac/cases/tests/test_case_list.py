@@ -139,3 +139,19 @@ def test_listing_is_audited_with_what_was_shown(client, officer, cases, url):
     assert event.actor == officer
     assert event.detail["query"] == {"q": "noor"}
     assert event.detail["shown"] == [cases["noor"].reference]
+
+
+@pytest.mark.django_db
+def test_past_the_count_cap_the_list_says_more_than(client, officer, canada, url, settings, monkeypatch):
+    from evac.core.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    settings.CASES_PER_PAGE = 2
+    for i in range(5):
+        make_case(canada, actor=officer, given_name=f"Ahmad{i}")
+    client.force_login(officer)
+    page = client.get(url).content.decode()
+    assert "More than 3 cases" in page
+    assert "Page 1</span>" in page and "page=2" in page
+    exact = client.get(url, {"q": "ahmad1"}).content.decode()
+    assert "1 case<" in exact
