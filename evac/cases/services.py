@@ -16,6 +16,7 @@ from evac.accounts.roles import Can
 from evac.audit.services import COMMAND, Origin, record_event
 from evac.cases.models import Application, Employment, Person, Relationship, StatusChange
 from evac.cases.workflow import Status, required_capability
+from evac.core import references
 from evac.core.text import fold
 from evac.rosters.services import resolve_employer
 
@@ -85,6 +86,9 @@ def create_application(
         if existing is not None:
             return existing, False
     application.idempotency_key = idempotency_key
+    # 31^8 references: among a million cases two draws collide with a chance of about 44%, so draw again.
+    while Application.objects.filter(reference=application.reference).exists():
+        application.reference = references.new_reference()
     application.created_by = actor if actor is not None and actor.pk else None
     now = timezone.now()
     application.created_at = application.status_changed_at = now

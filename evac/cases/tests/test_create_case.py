@@ -131,3 +131,17 @@ def test_a_program_of_another_organisation_cannot_be_chosen(client, clerk, uk, u
     response = client.post(url, family_post(program=str(uk.programs.first().pk)))
     assert response.status_code == 200
     assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_reference_already_taken_is_drawn_again(canada, clerk, monkeypatch):
+    from evac.conftest import make_case
+    from evac.core import references
+
+    first = make_case(canada, actor=clerk)
+    fresh = "23456789" + references.check_symbol("23456789")
+    draws = iter([first.reference, fresh])
+    monkeypatch.setattr(references, "new_reference", lambda: next(draws))
+    second = make_case(canada, actor=clerk, reference=first.reference)
+    assert second.reference == fresh
+    assert references.is_valid(second.reference)
