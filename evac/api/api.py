@@ -42,5 +42,5 @@ api = EvacAPI(
 errors.install(api, body_params={"payload"})
 
 api.add_router("/orgs/{org}/applications", applications.router)
-# Import upload and progress: see routers/imports.py (empty until evac.imports exposes them).
+# Import upload and progress (the Imports page's service).
 api.add_router("/orgs/{org}/imports", imports.router)

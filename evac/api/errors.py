@@ -9,6 +9,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -108,6 +109,10 @@ def install(api: NinjaAPI, *, body_params: set[str]) -> None:
     def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return respond(request, 422, " ".join(exc.messages))
 
+    def on_malformed_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # A multipart body without its boundary, or cut short: the client's fault, said plainly.
+        return respond(request, 400, f"The multipart body cannot be read: {exc}", "body")
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with its trace for us; the client gets no trace, whatever DEBUG says.
         logger.exception("API error on %s %s", request.method, request.path)
@@ -121,4 +126,5 @@ def install(api: NinjaAPI, *, body_params: set[str]) -> None:
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(StaleCase, on_stale)
     api.add_exception_handler(DjangoValidationError, on_django_validation_error)
+    api.add_exception_handler(MultiPartParserError, on_malformed_upload)
     api.add_exception_handler(Exception, on_unexpected)

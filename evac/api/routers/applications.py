@@ -12,7 +12,6 @@ from ninja import Header, Path, Query, Router, Status
 from evac.accounts.access import get_membership
 from evac.accounts.models import Membership, User
 from evac.accounts.roles import Can
-from evac.core.pagination import COUNT_CAP
 from evac.api import presenters
 from evac.api.auth import ORG_SLUG
 from evac.api.errors import ApiError, Error, ValidationErrors
@@ -34,6 +33,7 @@ from evac.cases.queries import search_cases
 from evac.cases.workflow import TRANSITIONS
 from evac.core import references
 from evac.core.dates import parse_partial_date
+from evac.core.pagination import COUNT_CAP
 from evac.programs.models import Program
 from evac.situation.models import Province
 

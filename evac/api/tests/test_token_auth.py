@@ -97,3 +97,16 @@ def test_a_bad_token_is_refused_even_from_a_signed_in_browser(case, officer):
     client = Client(HTTP_AUTHORIZATION="Bearer evac_revoked-or-wrong")
     client.force_login(officer)
     assert_401(client.get(url("canada", case.reference)))
+
+
+def test_a_token_issued_from_the_command_line_works(officer, case, capsys):
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("create_api_token", user="officer", name="partner sync", days=30)
+    raw = capsys.readouterr().out.strip()
+    assert raw.startswith("evac_")
+    response = Client().get(
+        f"/api/v1/orgs/canada/applications/{case.reference}", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert response.status_code == 200
