@@ -138,7 +138,9 @@ def load_applications(
                     program=program,
                     status=status,
                     source=Source.IMPORT,
-                    source_ref=generated_app.application_ref,
+                    # Prefixed, so that a generated file imported later into the demo is not taken for the
+                    # same partner's rows (the importer identifies a family by its application_ref).
+                    source_ref=f"demo:{generated_app.application_ref}",
                     province_id=province,
                     province_as_written="" if province else principal_row.get("province", ""),
                     district=principal_row.get("district", ""),
