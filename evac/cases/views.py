@@ -71,23 +71,28 @@ def _with_one_more_member(request: HttpRequest) -> HttpRequest:
     return request
 
 
-@login_required
-def case_create(request: HttpRequest, org: str) -> HttpResponse:
-    membership = get_membership(request.user, org, Can.CREATE_CASES)
-    organisation = membership.organisation
-    application = Application(organisation=organisation, source=Source.STAFF)
+def _case_forms(request: HttpRequest, application: Application, organisation):
+    """The case form and its family and employment formsets, bound to what was posted, and whether they
+    are ready to save: valid, and not the "add a family member" button (which only re-shows the form)."""
     adding_member = request.method == "POST" and "add_member" in request.POST
     if adding_member:
         request = _with_one_more_member(request)
     form = ApplicationForm(request.POST or None, instance=application, organisation=organisation)
     people, employments = _family_formsets(request, application)
+    if request.method != "POST":
+        return form, people, employments, False
     # Validate all three, so that every error shows at once.
-    valid = (
-        all([form.is_valid(), people.is_valid(), employments.is_valid()])
-        if request.method == "POST"
-        else False
-    )
-    if valid and not adding_member:
+    valid = all([form.is_valid(), people.is_valid(), employments.is_valid()])
+    return form, people, employments, valid and not adding_member
+
+
+@login_required
+def case_create(request: HttpRequest, org: str) -> HttpResponse:
+    membership = get_membership(request.user, org, Can.CREATE_CASES)
+    organisation = membership.organisation
+    application = Application(organisation=organisation, source=Source.STAFF)
+    form, people, employments, ready = _case_forms(request, application, organisation)
+    if ready:
         application = form.save(commit=False)
         family = [
             f.save(commit=False) for f in people.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
@@ -165,18 +170,8 @@ def case_detail(request: HttpRequest, org: str, ref: str) -> HttpResponse:
 def case_edit(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     membership, application = get_case_for_user(request.user, org, ref, Can.EDIT_CASES)
     organisation = membership.organisation
-    adding_member = request.method == "POST" and "add_member" in request.POST
-    if adding_member:
-        request = _with_one_more_member(request)
-    form = ApplicationForm(request.POST or None, instance=application, organisation=organisation)
-    people, employments = _family_formsets(request, application)
-    # Validate all three, so that every error shows at once.
-    valid = (
-        all([form.is_valid(), people.is_valid(), employments.is_valid()])
-        if request.method == "POST"
-        else False
-    )
-    if valid and not adding_member:
+    form, people, employments, ready = _case_forms(request, application, organisation)
+    if ready:
         changed = [name for name in form.changed_data if name in ApplicationForm.Meta.fields]
         saved_people = people.save(commit=False)
         saved_jobs = employments.save(commit=False)
