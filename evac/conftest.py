@@ -37,6 +37,12 @@ def _english_unless_asked():
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_off(settings):
+    """Most tests are about something else than signing in; the two-factor tests turn it back on."""
+    settings.EVAC_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -6,6 +6,7 @@ EVAC_ALLOWED_HOSTS and DATABASE_URL; without EVAC_SECRET_KEY only the demo and t
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,10 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "evac.core",
     "evac.accounts",
     "evac.audit",
@@ -74,10 +79,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "evac.core.middleware.NoStoreForStaffMiddleware",
+    # Staff pages need the second factor (and org admins a security key): see evac/accounts/middleware.py.
+    "evac.accounts.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "evac.urls"
@@ -128,9 +138,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout check (django-axes) runs before the password is even looked at.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "accounts:organisations"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
+
+# Two-factor sign-in for staff (django-otp): a password, then a code from an authenticator app, a recovery
+# code or a security key. Off only for the test suite and a demo: the settings refuse to load with it off
+# outside debug mode, and `evac check` reports it (evac/accounts/checks.py).
+EVAC_REQUIRE_2FA = envbool("EVAC_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = envstr("EVAC_OTP_ISSUER", "evac")
+# Security keys (WebAuthn). The relying party is the host name staff type in (never an IP address: browsers
+# refuse one); in debug mode the host and origin of the request are used, so the demo works on localhost.
+EVAC_WEBAUTHN_RP_ID = envstr("EVAC_WEBAUTHN_RP_ID", (ALLOWED_HOSTS or ["localhost"])[0].lstrip("."))
+EVAC_WEBAUTHN_ORIGINS = envlist("EVAC_WEBAUTHN_ORIGINS", "https://" + EVAC_WEBAUTHN_RP_ID)
+EVAC_WEBAUTHN_RP_NAME = envstr("EVAC_WEBAUTHN_RP_NAME", "evac")
+
+# Lockout (django-axes): 5 failures for one username, password or second factor alike, lock that username
+# for an hour, from every address. By username and not by address: a botnet has many addresses, and an
+# airport desk or an office behind one NAT would otherwise lock out all its staff for one person's typos.
+AXES_FAILURE_LIMIT = envint("EVAC_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("EVAC_LOCKOUT_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too, against rotating user agents or cookies: the count above is per
+# username across every address, agent and cookie, so rotating them gains nothing.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# A correct password alone must not wipe the count, or guessing second-factor codes would be unbounded:
+# evac resets it itself once both factors are through.
+AXES_RESET_ON_SUCCESS = False
+# While locked, attempts are refused unread and do not push the end of the lockout further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "evac.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "evac.accounts.lockout.client_ip"  # as the audit log: REMOTE_ADDR only
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit log already
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "csrfmiddlewaretoken"]
 
 # Staff sessions end after an hour without activity, and with the browser.
 SESSION_COOKIE_AGE = envint("EVAC_SESSION_SECONDS", 3600)
@@ -142,11 +187,20 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Production is a real secret key without debug, the only way evac/wsgi.py and `evac serve` start. There
+# HTTPS is the default rather than something to remember; the tests and the demo run without it.
+PRODUCTION = not DEBUG and not USING_DEVELOPMENT_SECRET
 if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("EVAC_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = envbool("EVAC_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = envint("EVAC_HSTS_SECONDS", 0)
+SECURE_SSL_REDIRECT = envbool("EVAC_SSL_REDIRECT", PRODUCTION)
+# A load balancer checks health over plain HTTP and does not follow a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A year, for evac's host and every name under it. A host on a shared domain that cannot commit every
+# sibling to HTTPS sets EVAC_HSTS_INCLUDE_SUBDOMAINS=0 and EVAC_HSTS_PRELOAD=0.
+SECURE_HSTS_SECONDS = envint("EVAC_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("EVAC_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("EVAC_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("EVAC_BEHIND_PROXY") else None
 
 # No inline script or style, nothing from elsewhere: pages carry personal data and must not be scriptable
@@ -220,3 +274,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("EVAC_LOG_LEVEL", "WARNING")},
 }
 AUTH_USER_MODEL = "accounts.User"
+
+if not EVAC_REQUIRE_2FA and not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "EVAC_REQUIRE_2FA=0 turns off two-factor sign-in: allowed only with EVAC_DEBUG=1 (the demo)."
+    )

@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, TimestampMixin
 
 from evac.accounts.roles import Can, Role, capabilities
 
@@ -9,9 +12,28 @@ class User(AbstractUser):
     """A member of staff. Applicants never get accounts: they use their reference and secret."""
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # Part of the hash every session carries (below): raising it ends all of this user's sessions at their
+    # next request, without touching the session store.
+    session_epoch = models.PositiveIntegerField(_("session epoch"), default=0)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret)
+
+    def _session_hash(self, secret: str) -> str:
+        # As Django's own (a password change ends the sessions too), with the epoch added.
+        return salted_hmac(
+            "evac.accounts.User.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Organisation(models.Model):
@@ -48,3 +70,20 @@ class Membership(models.Model):
 
     def can(self, capability: Can) -> bool:
         return capability in capabilities(self.role)
+
+
+class SecurityKey(TimestampMixin, Device):
+    """A WebAuthn credential (a hardware key, or a phone or laptop used as one): a second factor that a
+    phishing site cannot relay. A django-otp device, so that a session verified by it is verified like any
+    other; it has no typed code, only the signed challenge of evac/accounts/security_keys.py."""
+
+    credential_id = models.CharField(_("credential ID"), max_length=1400, unique=True)
+    public_key = models.BinaryField(_("public key"))
+    sign_count = models.PositiveBigIntegerField(_("signature count"), default=0)
+
+    class Meta(Device.Meta):
+        verbose_name = _("security key")
+        verbose_name_plural = _("security keys")
+
+    def verify_token(self, token) -> bool:
+        return False  # proved by a signature, never by a typed code

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from evac.accounts.access import get_membership
 from evac.accounts.models import User
@@ -32,13 +32,21 @@ from evac.rosters.models import Employer
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest, org: str) -> HttpResponse:
     membership = get_membership(request.user, org, Can.VIEW_CASES)
-    form = CaseFilterForm(request.GET or None, organisation=membership.organisation)
+    # A name searched for is posted, never put in a URL, where history and access logs would keep it.
+    # The other filters name nobody and stay linkable (the dashboard links to ?status=...).
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET.copy()
+        data.pop("q", None)
+    form = CaseFilterForm(data or None, organisation=membership.organisation)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = search_cases(membership.organisation, **{k: v for k, v in filters.items() if v})
-    page = CappedPaginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
-    query = {k: str(v) for k, v in request.GET.items() if v and k != "page"}
+    page = CappedPaginator(cases, settings.CASES_PER_PAGE).get_page(data.get("page"))
+    query = {k: str(v) for k, v in data.items() if v and k not in ("page", "csrfmiddlewaretoken")}
     services.record_case_list(
         membership, [c.reference for c in page.object_list], query=query, origin=Origin.from_request(request)
     )

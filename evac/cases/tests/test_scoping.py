@@ -69,7 +69,7 @@ def test_a_case_is_not_found_through_the_outsiders_own_organisation(client, case
     client.force_login(outsider)
     response = client.get(reverse("cases:detail", kwargs={"org": "uk", "ref": case.reference}))
     assert response.status_code == 404
-    listing = client.get(reverse("cases:list", kwargs={"org": "uk"}), {"q": case.reference})
+    listing = client.post(reverse("cases:list", kwargs={"org": "uk"}), {"q": case.reference})
     assert listing.status_code == 200
     assert case.principal_name not in listing.content.decode()
 
