@@ -181,9 +181,10 @@ class AssignIn(Schema):
 
 
 class ApplicationFilters(Schema):
-    """The case list's filters (evac.cases.queries.search_cases), and paging by limit/offset or page."""
+    """The case list's filters (evac.cases.queries.search_cases), and paging by limit/offset or page.
+    Searching by name is searchApplications (POST): a name must not travel in a URL, where access logs
+    and proxies keep it."""
 
-    q: Text(100) = Field("", description="Words of a name in any script, or a reference.")
     status: Status | None = None
     program: Slug | None = Field(None, description="A program's slug.")
     province: ProvinceCode | None = Field(None, description="ISO 3166-2:AF code, e.g. AF-KAN.")
@@ -192,6 +193,14 @@ class ApplicationFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
     offset: int | None = Field(None, ge=0, le=MAX_OFFSET)
     page: int | None = Field(None, ge=1, le=MAX_OFFSET, description="1-based; instead of offset.")
+
+
+class ApplicationSearch(ApplicationFilters):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"q": "Ahmadzai", "status": "received", "limit": 20}]}
+    )
+
+    q: Text(100) = Field(min_length=1, description="Words of a name in any script, or a reference.")
 
 
 class PersonOut(Schema):

@@ -20,6 +20,7 @@ from evac.api.schemas import (
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
+    ApplicationSearch,
     AssignIn,
     AssignResult,
     StatusChangeIn,
@@ -148,6 +149,22 @@ def create_application(
     description="The case list's filters. Page with limit and offset, or limit and page.",
 )
 def list_applications(request: HttpRequest, org: Path[str], filters: Query[ApplicationFilters]):
+    return _list(request, org, filters, q="")
+
+
+@router.post(
+    "/search",
+    response={200: ApplicationPage, **READ_ERRORS},
+    operation_id="searchApplications",
+    summary="Search applications by name or reference",
+    description="The same filters as listApplications, with q (words of a name in any script, or a "
+    "reference) in the body: a name must not travel in a URL.",
+)
+def search_applications(request: HttpRequest, org: Path[str], payload: ApplicationSearch):
+    return _list(request, org, payload, q=payload.q)
+
+
+def _list(request: HttpRequest, org: str, filters: ApplicationFilters, *, q: str):
     membership = _membership(request, org, Can.VIEW_CASES)
     organisation = membership.organisation
     if filters.offset is not None and filters.page is not None:
@@ -164,7 +181,7 @@ def list_applications(request: HttpRequest, org: Path[str], filters: Query[Appli
             raise ApiError(422, "No province has this code.", "province")
     cases = search_cases(
         organisation,
-        q=filters.q,
+        q=q,
         status=filters.status or "",
         program=program,
         province=province,

@@ -105,6 +105,7 @@ ACCESS: dict[str, str | Can] = {
     "api:not_found": PUBLIC,
     "createApplication": Can.CREATE_CASES,
     "listApplications": Can.VIEW_CASES,
+    "searchApplications": Can.VIEW_CASES,
     "readApplication": Can.VIEW_CASES,
     "changeStatus": Can.DECIDE,
     "assignOfficer": Can.ASSIGN,
