@@ -204,12 +204,19 @@ def _raw_rows(text: str, xlsx: bytes, delimiter: str) -> Iterator[tuple[int, lis
     if xlsx:
         yield from _xlsx_rows(xlsx)
         return
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": the csv module's own line handling, so a lone carriage return (old Mac Excel) ends a line
+    # instead of raising.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
-    for cells in reader:
-        yield line, cells
-        # A quoted cell may span lines: the next row starts after the last line this one used.
-        line = reader.line_num + 1
+    try:
+        for cells in reader:
+            yield line, cells
+            # A quoted cell may span lines: the next row starts after the last line this one used.
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ReadError(
+            _("The file cannot be read as a table after line {line}: {error}").format(line=line, error=error)
+        ) from error
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:

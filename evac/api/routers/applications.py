@@ -154,7 +154,7 @@ def list_applications(request: HttpRequest, org: Path[str], filters: Query[Appli
 
 @router.post(
     "/search",
-    response={200: ApplicationPage, **READ_ERRORS},
+    response={200: ApplicationPage, **WRITE_ERRORS},
     operation_id="searchApplications",
     summary="Search applications by name or reference",
     description="The same filters as listApplications, with q (words of a name in any script, or a "

@@ -34,6 +34,15 @@ def test_it_reads_utf8_with_or_without_a_bom_and_any_separator(canada, import_fi
 
 
 @pytest.mark.django_db
+def test_it_reads_lines_ended_by_a_lone_carriage_return(canada, import_file):
+    # Old Mac Excel "CSV (Macintosh)": CR alone ends a line. It made the CSV reader raise (a 500 on upload).
+    content = table().replace(b"\r\n", b"\r")
+    summary = import_file(content, canada)
+    assert summary.as_json()["persons"]["created"] == 4
+    assert summary.rows_rejected == 0
+
+
+@pytest.mark.django_db
 def test_it_reads_excel_unicode_text_utf16_tab_separated(canada, import_file):
     # Excel's "Unicode text": UTF-16 little-endian with a BOM, tabs between cells, CRLF lines.
     text = table(delimiter="\t").decode("utf-8")
