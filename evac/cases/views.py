@@ -178,6 +178,9 @@ def case_detail(request: HttpRequest, org: str, ref: str) -> HttpResponse:
 def case_edit(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     membership, application = get_case_for_user(request.user, org, ref, Can.EDIT_CASES)
     organisation = membership.organisation
+    if request.method == "GET":
+        # The edit form shows the whole family's personal data: a read like the case page.
+        services.record_case_view(application, actor=request.user, origin=Origin.from_request(request))
     form, people, employments, ready = _case_forms(request, application, organisation)
     if ready:
         changed = [name for name in form.changed_data if name in ApplicationForm.Meta.fields]

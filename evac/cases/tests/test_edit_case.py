@@ -96,3 +96,10 @@ def test_removing_the_principal_is_refused(client, case, clerk):
     assert response.status_code == 200
     assert "exactly one principal" in response.content.decode()
     assert case.people.filter(relationship="self").exists()
+
+
+@pytest.mark.django_db
+def test_opening_the_edit_form_is_an_audited_read(client, case, clerk):
+    client.force_login(clerk)
+    client.get(reverse("cases:edit", kwargs={"org": "canada", "ref": case.reference}))
+    assert AuditEvent.objects.filter(action="case.view", target_ref=case.reference, actor=clerk).count() == 1
