@@ -9,6 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evac.accounts.models import Membership, Organisation, SecurityKey, User
+from evac.accounts.roles import Role
 from evac.audit.services import COMMAND, Origin, record_event
 
 
@@ -55,24 +56,25 @@ class LastAdmin(Exception):
 
 
 def _would_orphan(organisation: Organisation, user: User, new_role: str | None) -> bool:
-    from evac.accounts.roles import Role
-
-    admins = Membership.objects.filter(organisation=organisation, role=Role.ORG_ADMIN)
+    """Call inside a transaction: the admins' rows are locked, so two admins demoting each other at the
+    same moment cannot both succeed and leave nobody."""
+    admins = Membership.objects.select_for_update().filter(organisation=organisation, role=Role.ORG_ADMIN)
     return new_role != Role.ORG_ADMIN and list(admins.values_list("user_id", flat=True)) == [user.pk]
 
 
 def change_member_role(
     organisation: Organisation, user: User, role: str, *, actor: User, origin: Origin = COMMAND
 ) -> Membership:
-    if _would_orphan(organisation, user, role):
-        raise LastAdmin
-    return add_member(organisation, user, role, actor=actor, origin=origin)
+    with transaction.atomic():
+        if _would_orphan(organisation, user, role):
+            raise LastAdmin
+        return add_member(organisation, user, role, actor=actor, origin=origin)
 
 
 def remove_member(organisation: Organisation, user: User, *, actor: User, origin: Origin = COMMAND) -> None:
-    if _would_orphan(organisation, user, None):
-        raise LastAdmin
     with transaction.atomic():
+        if _would_orphan(organisation, user, None):
+            raise LastAdmin
         Membership.objects.filter(organisation=organisation, user=user).delete()
         record_event(
             "member.remove",
