@@ -21,10 +21,12 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/evac migrate --noinput
 	$(DEMO_ENV) $(BIN)/evac demo
 
-# The whole test suite: lint, Django's checks, migrations in step with models, pytest.
-test: $(STAMP)
+lint: $(STAMP)
 	$(BIN)/ruff check evac benchmarks
 	$(BIN)/ruff format --check evac benchmarks
+
+# The whole test suite: lint, Django's checks, migrations in step with models, pytest.
+test: lint
 	$(BIN)/evac check --fail-level WARNING
 	$(BIN)/evac makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
