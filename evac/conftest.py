@@ -11,6 +11,7 @@ from evac.accounts.services import add_member
 from evac.cases.models import Application, Employment, EmploymentRole, Person, Relationship
 from evac.cases.services import create_application
 from evac.programs.models import Program
+from evac.protection import keys
 from evac.rosters.models import Employer
 from evac.situation.services import ensure_provinces
 
@@ -40,6 +41,14 @@ def _english_unless_asked():
 def _two_factor_off(settings):
     """Most tests are about something else than signing in; the two-factor tests turn it back on."""
     settings.EVAC_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _no_keys_from_other_tests():
+    """Every test's transaction is rolled back, and its organisations' data keys with it."""
+    keys.reset_for_tests()
+    yield
+    keys.reset_for_tests()
 
 
 @pytest.fixture(autouse=True)

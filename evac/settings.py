@@ -5,6 +5,7 @@ EVAC_ALLOWED_HOSTS and DATABASE_URL; without EVAC_SECRET_KEY only the demo and t
 (see evac/wsgi.py and the serve command).
 """
 
+import base64
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -23,19 +24,36 @@ VAR_DIR = Path(envstr("EVAC_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = envbool("EVAC_DEBUG", False)
 
 
-def _development_secret() -> str:
-    # A random key kept beside the demo database: never in the repo, never shared between clones.
-    path = VAR_DIR / "development-secret-key"
+def _development_secret(filename: str, make) -> str:
+    # A random value kept beside the demo database: never in the repo, never shared between clones.
+    path = VAR_DIR / filename
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
 
 
+# Secrets that production must set. Without them only the demo and the tests start, on values generated
+# into var/ (evac/wsgi.py and the serve command refuse to run on them).
+DEVELOPMENT_SECRETS: list[str] = []
+
 SECRET_KEY = envstr("EVAC_SECRET_KEY")
-USING_DEVELOPMENT_SECRET = not SECRET_KEY
-if USING_DEVELOPMENT_SECRET:
-    SECRET_KEY = _development_secret()
+if not SECRET_KEY:
+    SECRET_KEY = _development_secret("development-secret-key", lambda: secrets.token_urlsafe(50))
+    DEVELOPMENT_SECRETS.append("EVAC_SECRET_KEY")
+
+# The master key wraps each organisation's data key (evac/protection). Base64 of 32 random bytes:
+#   python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"
+# After changing it, put the old one in EVAC_MASTER_KEY_PREVIOUS and run `evac rotate_keys --rewrap`.
+EVAC_MASTER_KEY = envstr("EVAC_MASTER_KEY")
+if not EVAC_MASTER_KEY:
+    EVAC_MASTER_KEY = _development_secret(
+        "development-master-key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
+    )
+    DEVELOPMENT_SECRETS.append("EVAC_MASTER_KEY")
+EVAC_MASTER_KEY_PREVIOUS = envlist("EVAC_MASTER_KEY_PREVIOUS")
+
+USING_DEVELOPMENT_SECRET = bool(DEVELOPMENT_SECRETS)
 
 ALLOWED_HOSTS = envlist("EVAC_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("EVAC_CSRF_TRUSTED_ORIGINS")
@@ -59,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "evac.core",
     "evac.accounts",
+    "evac.protection",
     "evac.audit",
     "evac.situation",
     "evac.programs",

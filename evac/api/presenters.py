@@ -5,6 +5,7 @@ from typing import Any
 
 from evac.cases.models import Application
 from evac.core import references
+from evac.protection.fields import unreadable_fields
 
 
 def summary(application: Application) -> dict[str, Any]:
@@ -32,6 +33,8 @@ def application(application: Application) -> dict[str, Any]:
         **summary(application),
         "source": application.source,
         "province_as_written": application.province_as_written,
+        "address": application.address,
+        "unreadable": unreadable_fields(application),
         "review_flags": [str(flag) for flag in application.review_flags or []],
         "status_changed_at": application.status_changed_at,
         "updated_at": application.updated_at,
@@ -52,6 +55,7 @@ def application(application: Application) -> dict[str, Any]:
                 "phone": p.phone,
                 "email": p.email,
                 "medical_needs": p.medical_needs,
+                "unreadable": unreadable_fields(p),
             }
             for p in people
         ],

@@ -144,6 +144,7 @@ class ApplicationIn(Schema):
     program: Slug = Field(description="The program's slug in this organisation.")
     province: ProvinceCode | None = Field(None, description="ISO 3166-2:AF code, e.g. AF-KAN.")
     district: Text(100) = ""
+    address: Text(300) = Field("", description="Where the family is staying now. Encrypted at rest.")
     people: list[PersonIn] = Field(min_length=1, max_length=60)
     employments: list[EmploymentIn] = Field(default_factory=list, max_length=20)
 
@@ -219,6 +220,10 @@ class PersonOut(Schema):
     phone: str
     email: str
     medical_needs: str
+    unreadable: list[str] = Field(
+        default_factory=list,
+        description="Protected fields whose organisation's data key was destroyed: their values are gone.",
+    )
 
 
 class EmploymentOut(Schema):
@@ -258,6 +263,11 @@ class ApplicationSummary(Schema):
 class ApplicationOut(ApplicationSummary):
     source: str
     province_as_written: str
+    address: str
+    unreadable: list[str] = Field(
+        default_factory=list,
+        description="Protected fields whose organisation's data key was destroyed: their values are gone.",
+    )
     review_flags: list[str]
     status_changed_at: datetime
     updated_at: datetime

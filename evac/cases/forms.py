@@ -13,7 +13,7 @@ from evac.situation.models import Province
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = ["program", "province", "district"]
+        fields = ["program", "province", "district", "address"]
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)

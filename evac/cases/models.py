@@ -9,6 +9,7 @@ from evac.accounts.models import Organisation
 from evac.cases.workflow import Status
 from evac.core import references
 from evac.programs.models import Program
+from evac.protection.fields import BlindIndexField, ProtectedField, ProtectedModel
 from evac.rosters.models import Employer
 from evac.situation.models import Province
 
@@ -52,7 +53,7 @@ class VerificationState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Application(models.Model):
+class Application(ProtectedModel):
     """A case: one family's application to one program.
 
     principal_name, family_size and search_text are kept by cases.services.refresh_family_summary so that
@@ -80,6 +81,8 @@ class Application(models.Model):
     # A province as a partner's sheet or the applicant wrote it, kept when it could not be told for sure.
     province_as_written = models.CharField(_("province as written"), max_length=100, blank=True)
     district = models.CharField(_("current district"), max_length=100, blank=True)
+    # Where the family is staying now: the one field here that could lead someone to their door.
+    address = ProtectedField(_("current address"), max_length=300, blank=True)
     assigned_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned officer"),
@@ -127,6 +130,9 @@ class Application(models.Model):
             )
         ]
 
+    # Whose data key protects this row's protected fields (evac/protection).
+    protected_by = "organisation"
+
     def __str__(self) -> str:
         return self.display_reference
 
@@ -135,7 +141,7 @@ class Application(models.Model):
         return references.display(self.reference)
 
 
-class Person(models.Model):
+class Person(ProtectedModel):
     """A member of an application's family, with names as people really have them.
 
     Many Afghans have one name and no family name; the father's (and grandfather's) name identifies a
@@ -156,11 +162,16 @@ class Person(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     birth_month = models.PositiveSmallIntegerField(_("birth month"), null=True, blank=True)
     birth_day = models.PositiveSmallIntegerField(_("birth day"), null=True, blank=True)
-    tazkira_number = models.CharField(_("tazkira number"), max_length=40, blank=True)
-    passport_number = models.CharField(_("passport number"), max_length=40, blank=True)
+    # Encrypted at rest under the organisation's data key; found by their blind indexes (evac/protection).
+    tazkira_number = ProtectedField(_("tazkira number"), kind="document", max_length=40, blank=True)
+    passport_number = ProtectedField(_("passport number"), kind="document", max_length=40, blank=True)
     nationality = models.CharField(_("nationality"), max_length=40, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    phone = ProtectedField(_("phone"), kind="phone", max_length=40, blank=True)
+    email = ProtectedField(_("email"), kind="email", max_length=254, blank=True)
+    tazkira_index = BlindIndexField(source="tazkira_number")
+    passport_index = BlindIndexField(source="passport_number")
+    phone_index = BlindIndexField(source="phone")
+    email_index = BlindIndexField(source="email")
     medical_needs = models.TextField(_("medical needs"), blank=True)
 
     class Meta:
@@ -183,6 +194,8 @@ class Person(models.Model):
                 name="person_source_ref_per_case",
             ),
         ]
+
+    protected_by = "application__organisation"
 
     def __str__(self) -> str:
         return self.full_name

@@ -1,11 +1,14 @@
 """Reading cases: the case list's filters and search, shared by the pages and (later) the API."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+import re
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from evac.accounts.models import Organisation
-from evac.cases.models import Application, Employment
+from evac.cases.models import Application, Employment, Person
 from evac.core import references
 from evac.core.text import fold
+from evac.protection.fields import index_lookup
 
 ORDERINGS = {
     "priority": ("-priority", "created_at", "id"),
@@ -37,6 +40,8 @@ def search_cases(
     if q:
         if references.is_valid(q):
             cases = cases.filter(reference=references.normalise(q))
+        elif (holders := _holders_of(organisation, q)) is not None:
+            cases = cases.filter(pk__in=holders)
         else:
             # Every word must appear in the family's folded names (a trigram index serves this on PostgreSQL).
             for word in fold(q).split():
@@ -44,3 +49,21 @@ def search_cases(
     return cases.select_related("program", "province").order_by(
         *ORDERINGS.get(sort or "priority", ORDERINGS["priority"])
     )
+
+
+def _holders_of(organisation: Organisation, q: str) -> QuerySet | None:
+    """The cases of people whose email, phone or document number is q, found by blind index (the columns
+    are encrypted). None when q looks like a name rather than one of those."""
+    if "@" in q:
+        lookups = [index_lookup(Person, "email", organisation.pk, q)]
+    elif len(re.findall(r"\d", q)) >= 5:
+        lookups = [
+            index_lookup(Person, name, organisation.pk, q)
+            for name in ("phone", "tazkira_number", "passport_number")
+        ]
+    else:
+        return None
+    matches = Q()
+    for lookup in lookups:
+        matches |= Q(**lookup)
+    return Person.objects.filter(matches, application__organisation=organisation).values("application_id")

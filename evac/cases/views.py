@@ -28,6 +28,7 @@ from evac.cases.models import Application, Relationship, Source
 from evac.cases.queries import search_cases
 from evac.cases.workflow import allowed_targets
 from evac.core.pagination import CappedPaginator
+from evac.protection.fields import unreadable_fields
 from evac.rosters.models import Employer
 
 
@@ -152,13 +153,17 @@ def case_detail(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     services.record_case_view(application, actor=request.user, origin=Origin.from_request(request))
     targets = [t for t, cap in allowed_targets(application.status).items() if membership.can(cap)]
     status_form = StatusChangeForm(targets=targets, current=application.status) if targets else None
+    people = list(application.people.all())
     return render(
         request,
         "cases/case_detail.html",
         {
             "membership": membership,
             "case": application,
-            "people": application.people.all(),
+            "people": people,
+            # The organisation's data key was destroyed (evac shred_org_keys): say so rather than show blanks.
+            "keys_destroyed": bool(unreadable_fields(application))
+            or any(unreadable_fields(p) for p in people),
             "employments": application.employments.select_related("employer", "person"),
             "status_changes": application.status_changes.select_related("actor"),
             "status_form": status_form,

@@ -81,6 +81,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "nationality": ("nationality", "citizenship", "nationalite"),
     "province": ("province", "current province", "province actuelle", "wilayat"),
     "district": ("district", "current district", "district actuel", "woluswali"),
+    "address": (
+        "address", "current address", "home address", "street address", "adresse", "adresse actuelle",
+        "adresse postale", "domicile",
+    ),
     "employer": ("employer", "employer name", "worked for", "employeur", "nom de l employeur"),
     "role": (
         "role", "job", "job title", "position", "occupation", "poste", "fonction", "emploi", "metier",

@@ -115,6 +115,7 @@ class ParsedRow:
     province: str | None = None  # resolved ISO code
     province_as_written: str = ""
     district: str = ""
+    address: str = ""
     employer: str = ""
     role: str = ""
     role_as_written: str = ""
@@ -132,6 +133,7 @@ REF_LIMIT = _max_length(Application, "source_ref")
 # Case-level text is cut to fit, and flagged, rather than losing the person for a long district.
 CASE_LIMITS = {
     "district": _max_length(Application, "district"),
+    "address": _max_length(Application, "address"),
     "province": _max_length(Application, "province_as_written"),
     "employer": _max_length(Employment, "employer_name"),
     "role": _max_length(Employment, "role_as_written"),
@@ -318,6 +320,7 @@ def parse_row(
             province=province,
             province_as_written="" if province else case_text["province"],
             district=case_text["district"],
+            address=case_text["address"],
             employer=case_text["employer"],
             role=role,
             role_as_written=role_as_written,

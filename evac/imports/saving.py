@@ -27,10 +27,11 @@ from evac.core.text import fold
 from evac.imports.families import Family, RowError
 from evac.imports.rows import PERSON_FIELDS, ParsedRow
 from evac.programs.models import Program
+from evac.protection.fields import index_fields, seal
 from evac.rosters.models import Employer
 from evac.rosters.services import resolve_employer
 
-CASE_FIELDS = ("province_id", "province_as_written", "district")
+CASE_FIELDS = ("province_id", "province_as_written", "district", "address")
 EMPLOYMENT_FIELDS = ("employer_id", "employer_name", "role", "role_as_written", "start", "end")
 SUMMARY_FIELDS = ("principal_name", "family_size", "search_text")
 
@@ -84,6 +85,7 @@ class Saver:
             return tuple(f for f in fields if SOURCE_COLUMN.get(f, f) in columns)
 
         self.person_fields = present(PERSON_FIELDS)
+        self.person_indexes = tuple(f.name for f in index_fields(Person) if f.source in self.person_fields)
         self.case_fields = present(CASE_FIELDS)
         self.employment_fields = present(EMPLOYMENT_FIELDS)
         self.organisation = organisation
@@ -135,6 +137,7 @@ class Saver:
             "province_id": family.first("province"),
             "province_as_written": family.first("province_as_written") or "",
             "district": family.first("district") or "",
+            "address": family.first("address") or "",
         }
 
     def _employment_values(self, family: Family, flags: set[str]) -> dict[str, object] | None:
@@ -278,14 +281,20 @@ class Saver:
         for job in writes.new_jobs:
             job.application, job.person = job.application, job.person
         Employment.objects.bulk_create(writes.new_jobs)
+        # bulk_update writes what is on the objects as it is: seal the protected fields (and their blind
+        # indexes) first, as save() and bulk_create do by themselves.
         if writes.cases:
+            seal(writes.cases)
             Application.objects.bulk_update(
                 writes.cases,
                 [*self.case_fields, "review_flags", *SUMMARY_FIELDS, "updated_at"],
                 batch_size=500,
             )
         if writes.people:
-            Person.objects.bulk_update(writes.people, self.person_fields, batch_size=200)
+            seal(writes.people)
+            Person.objects.bulk_update(
+                writes.people, [*self.person_fields, *self.person_indexes], batch_size=200
+            )
         if writes.jobs:
             Employment.objects.bulk_update(writes.jobs, self.employment_fields, batch_size=200)
 

@@ -101,6 +101,7 @@ def create_application(
         program=program,
         province=province,
         district=payload.district,
+        address=payload.address,
         source=Source.API,
     )
     people = []

@@ -5,6 +5,7 @@ deployment checks clean under production settings, a server error that shows no 
 applicant's reference and secret kept out of URLs.
 """
 
+import base64
 import os
 import re
 import secrets
@@ -113,6 +114,7 @@ def run_evac(*args: str, **env: str) -> subprocess.CompletedProcess:
 def production(tmp_path, **extra: str) -> dict[str, str]:
     return {
         "EVAC_SECRET_KEY": secrets.token_urlsafe(64),
+        "EVAC_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "EVAC_ALLOWED_HOSTS": "evac.example.org",
         "EVAC_VAR_DIR": str(tmp_path),
         **extra,
@@ -140,7 +142,7 @@ SETTINGS_PENDING = not getattr(settings, "SECURE_HSTS_INCLUDE_SUBDOMAINS", False
             "EVAC_CSRF_TRUSTED_ORIGINS": "https://evac.example.org",
         },
     ],
-    ids=["nothing-but-the-secret-and-host", "as-the-deployment-guide-sets-it"],
+    ids=["nothing-but-the-secrets-and-host", "as-the-deployment-guide-sets-it"],
 )
 def test_the_deployment_check_is_clean_with_production_settings(tmp_path, extra):
     result = run_evac("check", "--deploy", "--fail-level", "WARNING", **production(tmp_path, **extra))

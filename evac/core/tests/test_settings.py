@@ -26,13 +26,25 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 def test_the_wsgi_application_refuses_the_development_key_outside_the_demo(tmp_path):
     result = run_python("import evac.wsgi", EVAC_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
-    assert "EVAC_SECRET_KEY is not set" in result.stderr
+    assert "EVAC_SECRET_KEY and EVAC_MASTER_KEY not set" in result.stderr
 
 
-def test_the_wsgi_application_starts_with_a_secret_key(tmp_path):
-    result = run_python("import evac.wsgi; print('ok')", EVAC_VAR_DIR=str(tmp_path), EVAC_SECRET_KEY="x" * 50)
+def test_the_wsgi_application_refuses_a_development_master_key(tmp_path):
+    result = run_python("import evac.wsgi", EVAC_VAR_DIR=str(tmp_path), EVAC_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "EVAC_MASTER_KEY not set" in result.stderr
+
+
+def test_the_wsgi_application_starts_with_its_secrets_set(tmp_path):
+    result = run_python(
+        "import evac.wsgi; print('ok')",
+        EVAC_VAR_DIR=str(tmp_path),
+        EVAC_SECRET_KEY="x" * 50,
+        EVAC_MASTER_KEY="QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+    )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "development-secret-key").exists()
+    assert not (tmp_path / "development-master-key").exists()
 
 
 def test_the_demo_starts_with_nothing_set_and_keeps_its_key_out_of_the_repo(tmp_path):
@@ -53,7 +65,8 @@ def test_the_demo_starts_with_nothing_set_and_keeps_its_key_out_of_the_repo(tmp_
 
 def test_evac_serve_refuses_without_a_secret_key(settings):
     settings.USING_DEVELOPMENT_SECRET = True
-    with pytest.raises(CommandError, match="EVAC_SECRET_KEY is not set"):
+    settings.DEVELOPMENT_SECRETS = ["EVAC_SECRET_KEY"]
+    with pytest.raises(CommandError, match="EVAC_SECRET_KEY not set"):
         call_command("serve")
 
 

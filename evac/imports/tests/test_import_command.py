@@ -101,11 +101,12 @@ def test_it_refuses_an_unreadable_file_with_a_clear_message(canada, tmp_path):
 
 
 def _snapshot(database: Path) -> set:
+    # Phones are sealed under each database's own key: compare that one is there, and sealed ("ev1.").
     with sqlite3.connect(database) as db:
         return set(
             db.execute(
                 "SELECT a.source_ref, p.source_ref, p.given_name, p.family_name, p.native_name, p.birth_year,"
-                " p.birth_month, p.birth_day, p.phone, a.family_size, a.principal_name"
+                " p.birth_month, p.birth_day, p.phone <> '', substr(p.phone, 1, 4), a.family_size, a.principal_name"
                 " FROM cases_application a JOIN cases_person p ON p.application_id = a.id"
             )
         )

@@ -15,8 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, **options):
         if settings.USING_DEVELOPMENT_SECRET:
             raise CommandError(
-                "EVAC_SECRET_KEY is not set. evac serve is for production and refuses the development key; "
-                "for the demo, run `make demo`."
+                f"{' and '.join(settings.DEVELOPMENT_SECRETS)} not set. evac serve is for production and "
+                "refuses the development keys; for the demo, run `make demo`."
             )
         argv = [
             sys.executable, "-m", "gunicorn", "evac.wsgi:application",
