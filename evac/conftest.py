@@ -82,8 +82,11 @@ def make_case(
     children: int = 2,
     role: str = EmploymentRole.INTERPRETER,
     province: str | None = "AF-KAN",
+    priority: int | None = None,
     **fields,
 ) -> Application:
+    """A case with a family of 2 + children. `priority` pins the score where a test needs a set order
+    (otherwise evac/ranking computes it from the family, as for any case)."""
     application = Application(
         organisation=organisation, program=organisation.programs.first(), province_id=province, **fields
     )
@@ -118,6 +121,9 @@ def make_case(
     ]
     jobs = [Employment(employer_name=f"{organisation.slug.title()} Armed Forces", role=role)]
     application, _created = create_application(application, people, jobs, actor=actor)
+    if priority is not None:
+        Application.objects.filter(pk=application.pk).update(priority=priority)
+        application.priority = priority
     return application
 
 

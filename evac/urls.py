@@ -13,6 +13,8 @@ urlpatterns = [
     path("o/<slug:org>/members/", account_views.members, name="members"),
     path("o/<slug:org>/cases/", include("evac.cases.urls")),
     path("o/<slug:org>/audit/", include("evac.audit.urls")),
+    path("o/<slug:org>/situation/", include("evac.situation.urls")),
+    path("o/<slug:org>/priority/", include("evac.ranking.urls")),
     path("o/<slug:org>/imports/", include("evac.imports.urls")),
     path("apply/", include("evac.intake.urls")),
     path("api/v1/", include("evac.api.urls")),

@@ -25,6 +25,7 @@ class Can(StrEnum):
     VERIFY_EMPLOYMENT = "verify_employment"
     SCHEDULE = "schedule"  # approved <-> scheduled: the flight planner's moves
     BOARD = "board"  # scheduled -> boarded -> arrived
+    RECORD_SITUATION = "record_situation"  # a province's status changed: re-ranks its cases
     VIEW_AUDIT = "view_audit"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PROGRAMS = "manage_programs"
@@ -34,9 +35,11 @@ class Can(StrEnum):
 # does not read case files; the check-in agent gets the gate pages when flights arrive.
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.INTAKE_CLERK: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES}),
-    Role.CASE_OFFICER: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN}),
+    Role.CASE_OFFICER: frozenset(
+        {Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN, Can.RECORD_SITUATION}
+    ),
     Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
-    Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD}),
+    Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD, Can.RECORD_SITUATION}),
     Role.CHECKIN_AGENT: frozenset({Can.BOARD}),
     Role.AUDITOR: frozenset({Can.VIEW_AUDIT}),
     Role.ORG_ADMIN: frozenset({Can.MANAGE_MEMBERS, Can.MANAGE_PROGRAMS}),

@@ -67,6 +67,9 @@ class Application(ProtectedModel):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
     priority = models.IntegerField(_("priority"), default=0)
+    # The part of the priority that does not depend on the province (evac/ranking/score.py): a province
+    # falling rewrites priority = priority_base + its points in one UPDATE.
+    priority_base = models.IntegerField(default=0, editable=False)
     priority_explanation = models.JSONField(_("priority explanation"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.STAFF)
     source_ref = models.CharField(_("source reference"), max_length=64, blank=True)

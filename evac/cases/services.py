@@ -18,6 +18,7 @@ from evac.cases.models import Application, Employment, Person, Relationship, Sta
 from evac.cases.workflow import Status, required_capability
 from evac.core import references
 from evac.core.text import fold
+from evac.ranking.services import rank_case
 from evac.rosters.services import resolve_employer
 
 CASE = "application"
@@ -106,6 +107,7 @@ def create_application(
                 if employment.person is None:
                     employment.person = next(p for p in people if p.relationship == Relationship.SELF)
                 employment.save(force_insert=True)
+            rank_case(application)
             StatusChange.objects.create(
                 application=application,
                 from_status="",
@@ -175,6 +177,7 @@ def update_application(
             remaining
         )
         application.save(update_fields=["principal_name", "family_size", "search_text", "updated_at"])
+        rank_case(application)
         record_event(
             "case.update",
             actor=actor,

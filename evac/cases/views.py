@@ -29,6 +29,7 @@ from evac.cases.queries import search_cases
 from evac.cases.workflow import allowed_targets
 from evac.core.pagination import CappedPaginator
 from evac.protection.fields import unreadable_fields
+from evac.ranking.services import explanation
 from evac.rosters.models import Employer
 
 
@@ -162,6 +163,7 @@ def case_detail(request: HttpRequest, org: str, ref: str) -> HttpResponse:
             "case": application,
             "people": people,
             # The organisation's data key was destroyed (evac shred_org_keys): say so rather than show blanks.
+            "priority_terms": explanation(application, membership.organisation),
             "keys_destroyed": bool(unreadable_fields(application))
             or any(unreadable_fields(p) for p in people),
             "employments": application.employments.select_related("employer", "person"),

@@ -24,11 +24,13 @@ from django.utils.translation import gettext as _
 from evac.accounts.models import Membership
 from evac.accounts.roles import Can
 from evac.audit.services import COMMAND, Origin, record_event
+from evac.cases.models import Application
 from evac.imports import saving
 from evac.imports.families import Family, RowError, assemble
 from evac.imports.models import MAX_STORED_ERRORS, ImportJob
 from evac.imports.reading import open_sheet
 from evac.programs.models import Program
+from evac.ranking.services import rank_cases
 
 TARGET = "import"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -155,6 +157,12 @@ class Importer:
         try:
             with transaction.atomic():
                 outcome = self.saver.save(families)
+                touched = [*outcome.created, *outcome.updated]
+                if touched:
+                    rank_cases(
+                        self.job.organisation,
+                        Application.objects.filter(reference__in=touched).values_list("pk", flat=True),
+                    )
                 if outcome.created or outcome.updated:
                     self._event(
                         "import.batch",

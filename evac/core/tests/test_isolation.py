@@ -73,6 +73,12 @@ ACCESS: dict[str, str | Can] = {
     "set_language": PUBLIC,
     "dashboard": MEMBER,
     "members": Can.MANAGE_MEMBERS,
+    "situation:board": MEMBER,
+    "situation:record": Can.RECORD_SITUATION,
+    "situation:province": MEMBER,
+    "ranking:weights": Can.MANAGE_PROGRAMS,
+    "ranking:decisions": Can.DECIDE,
+    "ranking:claims": Can.VERIFY_EMPLOYMENT,
     "cases:list": Can.VIEW_CASES,
     "cases:create": Can.CREATE_CASES,
     "cases:detail": Can.VIEW_CASES,
@@ -178,6 +184,7 @@ PARAMS = {
     "public_id": lambda w: str(w.token.public_id),
     "lang": lambda w: "fa",
     "index": lambda w: 0,
+    "code": lambda w: "AF-KAN",  # a province: shared by all organisations, shown to members only
 }
 
 
@@ -211,6 +218,12 @@ def page_bodies(w: World) -> dict[str, dict]:
         "cases:assign": {"officer": officer.username},
         "imports:create": {"program": w.program.pk, "file": upload},
         "intake:program": {"program": w.program.pk},
+        "situation:record": {
+            "province": "AF-KAN",
+            "status": "fallen",
+            "occurred_on": "2021-08-12",
+            "source": "walk",
+        },
         "intake:status": {"reference": w.case.reference, "secret": "ABCD-EFGH"},
     }
 

@@ -133,8 +133,8 @@ def test_importing_the_same_file_again_changes_nothing(canada):
 def test_a_changed_phone_updates_the_person_and_keeps_staff_work(canada, officer):
     import_bytes(table(), canada)
     case = Application.objects.get(source_ref="A-001")
-    case.priority, case.review_flags = 7, []  # an officer's work on fields the import does not set
-    case.save(update_fields=["priority", "review_flags"])
+    case.assigned_officer, case.review_flags = officer, []  # an officer's work the import does not touch
+    case.save(update_fields=["assigned_officer", "review_flags"])
     spouse = Person.objects.get(source_ref="A-001-02")
     spouse.tazkira_number = "1400-0101-00000001"  # an officer's entry: the file has no tazkira column
     spouse.save(update_fields=["tazkira_number"])
@@ -148,7 +148,8 @@ def test_a_changed_phone_updates_the_person_and_keeps_staff_work(canada, officer
         "rows_rejected": 0,
     }
     case.refresh_from_db()
-    assert case.priority == 7 and case.family_size == 4 and "maryam" in case.search_text
+    assert case.assigned_officer == officer and case.review_flags == []
+    assert case.family_size == 4 and "maryam" in case.search_text
     spouse = case.people.get(source_ref="A-001-02")
     assert spouse.phone == "+93700000002" and spouse.tazkira_number == "1400-0101-00000001"
     assert case.people.get(source_ref="A-001-04").position == 3

@@ -14,6 +14,7 @@ from evac.demo import scenario
 from evac.demo.generator import generate
 from evac.demo.loader import day_start, load_applications
 from evac.programs.models import Program
+from evac.ranking.services import rank_cases
 from evac.rosters.models import Employer
 from evac.situation.models import Province, ProvinceStatus, SituationEvent
 
@@ -100,6 +101,7 @@ class Command(BaseCommand):
                 end=end,
                 progress=self.progress(organisation.name, count),
             )
+            rank_cases(organisation)
             if sys.stderr.isatty():
                 self.stderr.write("")
             self.stdout.write(f"{organisation.name}: {loaded:,} applications")
