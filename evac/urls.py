@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/<slug:org>/cases/", include("evac.cases.urls")),
     path("o/<slug:org>/audit/", include("evac.audit.urls")),
     path("o/<slug:org>/imports/", include("evac.imports.urls")),
+    path("o/<slug:org>/exports/", include("evac.exports.urls")),
     path("apply/", include("evac.intake.urls")),
     path("api/v1/", include("evac.api.urls")),
 ]

@@ -1,8 +1,10 @@
 """Reading cases: the case list's filters and search, shared by the pages and (later) the API."""
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.http import QueryDict
 
 from evac.accounts.models import Organisation
+from evac.cases.forms import CaseFilterForm
 from evac.cases.models import Application, Employment
 from evac.core import references
 from evac.core.text import fold
@@ -44,3 +46,12 @@ def search_cases(
     return cases.select_related("program", "province").order_by(
         *ORDERINGS.get(sort or "priority", ORDERINGS["priority"])
     )
+
+
+def filter_cases(organisation: Organisation, data: QueryDict) -> tuple[CaseFilterForm, QuerySet[Application]]:
+    """The case list's filter form applied to what was posted or linked. The list page and the exports both
+    call this, so that an export holds exactly the cases the list showed. An invalid filter is ignored here
+    (the list shows everything); a caller that must not widen the selection checks form.is_valid()."""
+    form = CaseFilterForm(data or None, organisation=organisation)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, search_cases(organisation, **{k: v for k, v in filters.items() if v})
