@@ -27,8 +27,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from evac.accounts.models import Membership, Organisation, User
-from evac.accounts.services import set_may_export
 from evac.accounts.roles import Can, Role, capabilities
+from evac.accounts.services import set_may_export
 from evac.api.api import api
 from evac.api.models import ApiToken
 from evac.api.services import issue_token

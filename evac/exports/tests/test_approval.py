@@ -189,3 +189,18 @@ def test_the_case_list_button_carries_the_shown_filters(client, exporter, cases)
     html = page.content.decode()
     export_form = html.split(f'action="{url("create")}"')[1].split("</form>")[0]
     assert 'name="q" value="Barakzai"' in export_form and 'name="status" value="received"' in export_form
+
+
+def test_the_exports_page_takes_a_fixed_number_of_queries(
+    client, canada, exporter, approver, cases, django_assert_max_num_queries
+):
+    set_threshold(canada, 0)
+    for user in (exporter, approver):
+        client.force_login(user)
+        for _ in range(4):
+            ask(client, ["status"])
+    client.force_login(exporter)
+    with django_assert_max_num_queries(8):
+        response = client.get(url("list"))
+    html = response.content.decode()
+    assert html.count('href="/o/canada/exports/') >= 8 and "Waiting for your approval" in html
