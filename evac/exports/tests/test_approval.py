@@ -204,3 +204,22 @@ def test_the_exports_page_takes_a_fixed_number_of_queries(
         response = client.get(url("list"))
     html = response.content.decode()
     assert html.count('href="/o/canada/exports/') >= 8 and "Waiting for your approval" in html
+
+
+def test_the_service_refuses_columns_outside_the_table(canada, exporter, cases):
+    from django.core.exceptions import ValidationError
+
+    from evac.cases.models import Application
+    from evac.exports.services import request_export
+
+    from .conftest import membership
+
+    with pytest.raises(ValidationError, match="columns from the list"):
+        request_export(
+            membership(exporter, canada),
+            Application.objects.all(),
+            filters={},
+            columns=["search_text"],
+            file_format="csv",
+        )
+    assert not ExportRequest.objects.exists()

@@ -137,3 +137,20 @@ def test_the_nav_and_the_case_list_offer_exports_only_to_exporters(client, offic
         page = client.get(reverse("cases:list", kwargs={"org": "canada"})).content.decode()
         assert ("Export these cases" in page) is offered
         assert (url("list") in page) is offered
+
+
+def test_a_revoked_grant_stops_a_request_half_way(client, canada, admin_user, exporter, approver, cases):
+    Organisation.objects.filter(pk=canada.pk).update(export_approval_threshold=0)
+    client.force_login(exporter)
+    ask(client, ["given_name"])
+    export = ExportRequest.objects.get()
+    set_may_export(canada, approver, False, actor=admin_user)
+    client.force_login(approver)
+    assert client.post(url("decide", export), {"decision": "approve"}).status_code == 403
+    set_may_export(canada, approver, True, actor=admin_user)
+    client.post(url("decide", export), {"decision": "approve"})
+    set_may_export(canada, exporter, False, actor=admin_user)
+    client.force_login(exporter)
+    assert client.post(url("download", export)).status_code == 403
+    export.refresh_from_db()
+    assert export.state == ExportRequest.State.READY and export.downloaded_at is None
