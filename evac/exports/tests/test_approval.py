@@ -1,6 +1,7 @@
 """Above the organisation's threshold an export waits for a second member; at or under it, it does not.
 Doubled clicks and stale pages create one request and one decision."""
 
+import re
 import uuid
 
 import pytest
@@ -222,4 +223,18 @@ def test_the_service_refuses_columns_outside_the_table(canada, exporter, cases):
             columns=["search_text"],
             file_format="csv",
         )
+    assert not ExportRequest.objects.exists()
+
+
+def test_counting_again_keeps_the_form_and_asks_for_nothing(client, exporter, cases):
+    client.force_login(exporter)
+    key = str(uuid.uuid4())
+    response = client.post(
+        url("create"),
+        {"q": "Karokhail", "columns": ["phone"], "format": "xlsx", "idempotency_key": key, "recount": "1"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "1 case matches" in html
+    assert 'value="phone" checked' in html and f'value="{key}"' in html
+    assert re.search(r"<input[^>]*value=\"xlsx\"[^>]*checked>", html)
     assert not ExportRequest.objects.exists()
