@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "evac.ranking",
     "evac.cases",
     "evac.imports",
+    "evac.exports",
     "evac.intake",
     "evac.api",
     "evac.demo",

@@ -42,6 +42,10 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Exports with more rows than this wait for a second member's approval (evac/exports); 0: all of them.
+    export_approval_threshold = models.PositiveIntegerField(
+        _("rows an export may hold without approval"), default=200
+    )
 
     class Meta:
         ordering = ["name"]
@@ -56,6 +60,8 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # Exporting is granted to a person, never implied by a role: a file leaves the system's control.
+    may_export = models.BooleanField(_("may export"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -70,6 +76,10 @@ class Membership(models.Model):
 
     def can(self, capability: Can) -> bool:
         return capability in capabilities(self.role)
+
+    def can_export(self) -> bool:
+        """The grant alone is not enough: only a member who may read the cases may take them out."""
+        return self.may_export and self.can(Can.VIEW_CASES)
 
 
 class SecurityKey(TimestampMixin, Device):

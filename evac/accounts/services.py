@@ -9,7 +9,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evac.accounts.models import Membership, Organisation, SecurityKey, User
-from evac.accounts.roles import Role
+from evac.accounts.roles import Can, Role
 from evac.audit.services import COMMAND, Origin, record_event
 
 
@@ -84,6 +84,33 @@ def remove_member(organisation: Organisation, user: User, *, actor: User, origin
             target_ref=user.get_username(),
             origin=origin,
         )
+
+
+class CannotExport(Exception):
+    """The member's role does not read case files, so a grant to export would mean nothing."""
+
+
+def set_may_export(
+    organisation: Organisation, user: User, allowed: bool, *, actor: User | None, origin: Origin = COMMAND
+) -> Membership:
+    """Grant or revoke the right to export. Never implied by a role: an admin gives it to a named person."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(organisation=organisation, user=user)
+        if allowed and not membership.can(Can.VIEW_CASES):
+            raise CannotExport
+        if membership.may_export != allowed:
+            membership.may_export = allowed
+            membership.save(update_fields=["may_export"])
+            record_event(
+                "member.set_may_export",
+                actor=actor,
+                organisation=organisation,
+                target_type="user",
+                target_ref=user.get_username(),
+                origin=origin,
+                detail={"may_export": allowed},
+            )
+    return membership
 
 
 def create_staff_user(username: str, display_name: str = "") -> tuple[User, str]:

@@ -93,6 +93,21 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
                 if new_password is None:
                     return redirect("members", org=org)
                 form = AddMemberForm()
+        elif action == "export":
+            target = User.objects.filter(
+                username=request.POST.get("username", ""), memberships__organisation=organisation
+            ).first()
+            if target is None:
+                raise Http404
+            allowed = request.POST.get("may_export") == "1"
+            try:
+                services.set_may_export(organisation, target, allowed, actor=request.user, origin=origin)
+            except services.CannotExport:
+                messages.error(request, _("This member's role does not read case files, so cannot export."))
+            else:
+                message = _("{user} may now export.") if allowed else _("{user} may no longer export.")
+                messages.success(request, message.format(user=target.get_username()))
+            return redirect("members", org=org)
         elif action in ("change", "remove"):
             change = ChangeRoleForm(request.POST)
             target = User.objects.filter(

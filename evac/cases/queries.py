@@ -3,8 +3,10 @@
 import re
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 
 from evac.accounts.models import Organisation
+from evac.cases.forms import CaseFilterForm
 from evac.cases.models import Application, Employment, Person
 from evac.core import references
 from evac.core.text import fold
@@ -67,3 +69,12 @@ def _holders_of(organisation: Organisation, q: str) -> QuerySet | None:
     for lookup in lookups:
         matches |= Q(**lookup)
     return Person.objects.filter(matches, application__organisation=organisation).values("application_id")
+
+
+def filter_cases(organisation: Organisation, data: QueryDict) -> tuple[CaseFilterForm, QuerySet[Application]]:
+    """The case list's filter form applied to what was posted or linked. The list page and the exports both
+    call this, so that an export holds exactly the cases the list showed. An invalid filter is ignored here
+    (the list shows everything); a caller that must not widen the selection checks form.is_valid()."""
+    form = CaseFilterForm(data or None, organisation=organisation)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, search_cases(organisation, **{k: v for k, v in filters.items() if v})

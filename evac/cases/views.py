@@ -19,13 +19,12 @@ from evac.cases import services
 from evac.cases.access import get_case_for_user
 from evac.cases.forms import (
     ApplicationForm,
-    CaseFilterForm,
     EmploymentFormSet,
     PersonFormSet,
     StatusChangeForm,
 )
 from evac.cases.models import Application, Relationship, Source
-from evac.cases.queries import search_cases
+from evac.cases.queries import filter_cases
 from evac.cases.workflow import allowed_targets
 from evac.core.pagination import CappedPaginator
 from evac.protection.fields import unreadable_fields
@@ -44,9 +43,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     else:
         data = request.GET.copy()
         data.pop("q", None)
-    form = CaseFilterForm(data or None, organisation=membership.organisation)
-    filters = form.cleaned_data if form.is_valid() else {}
-    cases = search_cases(membership.organisation, **{k: v for k, v in filters.items() if v})
+    form, cases = filter_cases(membership.organisation, data)
     page = CappedPaginator(cases, settings.CASES_PER_PAGE).get_page(data.get("page"))
     query = {k: str(v) for k, v in data.items() if v and k not in ("page", "csrfmiddlewaretoken")}
     services.record_case_list(

@@ -70,6 +70,9 @@ DEMO_ROLES = (
     ("auditor", Role.AUDITOR),
     ("admin", Role.ORG_ADMIN),
 )
+# Exporting is granted person by person: in the demo the officer asks for exports and the verifier approves
+# the large ones.
+DEMO_EXPORTERS = ("officer", "verifier")
 # One liaison officer works for two organisations, to show switching between them.
 LIAISON = ("liaison", Role.CASE_OFFICER, ("canada", "uk"))
 

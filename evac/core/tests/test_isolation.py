@@ -28,11 +28,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from evac.accounts.models import Membership, Organisation, User
 from evac.accounts.roles import Can, Role, capabilities
+from evac.accounts.services import set_may_export
 from evac.api.api import api
 from evac.api.models import ApiToken
 from evac.api.services import issue_token
 from evac.cases.models import Application, Employment, Person, StatusChange
 from evac.conftest import make_case, make_org, make_user
+from evac.exports.models import ExportRequest
+from evac.exports.services import request_export
 from evac.imports.models import ImportJob
 from evac.imports.services import start_import
 from evac.programs.models import Program
@@ -47,6 +50,12 @@ SIGNED_IN = "signed in"  # the user's own pages: any signed-in user, and nobody 
 OWN_TOKEN = "own token"  # one API token: its owner; anyone else gets 404, as for a token that does not exist
 MEMBER = "member"  # any member of the organisation in the path
 NO_SUCH_METHOD = "no such method"  # an API path without this method: 405 for everyone
+# Exports are a grant of their own (Membership.may_export, with a role that reads the cases), not a
+# capability of a role: the walk grants it to some personas (World.exporters) and checks the others get 403.
+EXPORTER = "exporter"  # a member who may export
+EXPORT_REQUESTER = "export requester"  # the walk export's requester (who alone downloads it)
+EXPORT_APPROVER = "export approver"  # a member who may export, other than the requester
+EXPORT_ACCESS = (EXPORTER, EXPORT_REQUESTER, EXPORT_APPROVER)
 
 # Keyed by URL name for the pages and by operationId for the API. A new URL or operation is not in this
 # table, and the walk fails until it is: deciding who may use it is the point.
@@ -91,6 +100,12 @@ ACCESS: dict[str, str | Can] = {
     "imports:create": Can.CREATE_CASES,
     "imports:detail": Can.CREATE_CASES,
     "imports:errors_csv": Can.CREATE_CASES,
+    "exports:list": EXPORTER,
+    "exports:create": EXPORTER,
+    "exports:detail": EXPORTER,
+    "exports:decide": EXPORT_APPROVER,
+    "exports:download": EXPORT_REQUESTER,
+    "exports:settings": Can.MANAGE_MEMBERS,
     "intake:languages": PUBLIC,
     "intake:start": PUBLIC,
     "intake:program": PUBLIC,
@@ -124,7 +139,7 @@ EXAMPLE_PATHS = {"api:not_found": "/api/v1/no-such-thing"}
 
 # Parameters naming an object of the owning organisation: the walk also asks for them under the other
 # organisation's slug, where they must not be found.
-OBJECT_PARAMETERS = {"ref", "reference", "job_id"}
+OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id"}
 
 
 @dataclass
@@ -137,6 +152,8 @@ class World:
     token: ApiToken  # the canada case officer's: what tokens:revoke names
     program: Program
     personal: list[str]  # the case's personal data, as it could appear in a response
+    export: ExportRequest  # the canada case officer's, ready to download
+    exporters: set[str]  # the personas who may export ("canada:case_officer")
 
 
 def build_world() -> World:
@@ -162,6 +179,20 @@ def build_world() -> World:
         True,
     )
     token, _raw = issue_token(officer, name="laptop")
+    # Two members of each organisation may export: a case officer and a verifier (who approves). The org
+    # admin's flag is set behind the service's back: without reading cases it must still open nothing.
+    for org in (canada, uk):
+        for role in (Role.CASE_OFFICER, Role.VERIFIER):
+            set_may_export(org, users[(org.slug, role)], True, actor=None)
+    Membership.objects.filter(user=users[("canada", Role.ORG_ADMIN)]).update(may_export=True)
+    exporters = {f"{org}:{role}" for org in ("canada", "uk") for role in (Role.CASE_OFFICER, Role.VERIFIER)}
+    export, _created = request_export(
+        Membership.objects.select_related("organisation").get(user=officer, organisation=canada),
+        Application.objects.filter(organisation=canada),
+        filters={},
+        columns=["given_name", "family_name", "native_name", "tazkira_number", "phone"],
+        file_format="csv",
+    )
     personal = [
         case.principal_name,
         principal.given_name,
@@ -171,7 +202,7 @@ def build_world() -> World:
         principal.phone,
         principal.phone.removeprefix("+93"),
     ]
-    return World(canada, uk, users, case, job, token, program, [p for p in personal if p])
+    return World(canada, uk, users, case, job, token, program, [p for p in personal if p], export, exporters)
 
 
 # Every path parameter of every URL and operation, by name. A parameter not here fails the walk: a new kind
@@ -185,6 +216,7 @@ PARAMS = {
     "lang": lambda w: "fa",
     "index": lambda w: 0,
     "code": lambda w: "AF-KAN",  # a province: shared by all organisations, shown to members only
+    "export_id": lambda w: str(w.export.public_id),
 }
 
 
@@ -224,6 +256,14 @@ def page_bodies(w: World) -> dict[str, dict]:
             "occurred_on": "2021-08-12",
             "source": "walk",
         },
+        "exports:create": {
+            "status": "received",
+            "columns": ["given_name", "phone"],
+            "format": "xlsx",
+            "idempotency_key": "4f1c1f5e-8a5e-4c1e-9d8e-2b7f7c0e6a11",
+        },
+        "exports:decide": {"decision": "approve"},
+        "exports:settings": {"export_approval_threshold": "50"},
         "intake:status": {"reference": w.case.reference, "secret": "ABCD-EFGH"},
     }
 
@@ -381,6 +421,8 @@ def fingerprint_queries(organisation: Organisation) -> list[tuple[str, tuple]]:
         members.values("pk", "username", "password", "is_active"),
         Program.objects.filter(organisation=organisation).values(),
         ImportJob.objects.filter(organisation=organisation).values(),
+        ExportRequest.objects.filter(organisation=organisation).values(),
+        Organisation.objects.filter(pk=organisation.pk).values(),
         # last_used_at moves when a persona's own token authenticates: that is not a change to the data.
         ApiToken.objects.filter(user__in=members).values(
             "pk", "user_id", "name", "token_hash", "expires_at", "revoked_at"
@@ -484,6 +526,13 @@ def judge(w: World, persona: Persona, probe: Probe, response, changed: bool) -> 
         access in (MEMBER, SIGNED_IN, PUBLIC)
         or (isinstance(access, Can) and access in capabilities(persona.role))
         or (access == OWN_TOKEN and persona.user == w.token.user)
+        or (access == EXPORTER and persona.label in w.exporters)
+        or (access == EXPORT_REQUESTER and persona.user == w.export.requested_by)
+        or (
+            access == EXPORT_APPROVER
+            and persona.label in w.exporters
+            and persona.user != w.export.requested_by
+        )
     )
     refused = status in (401, 403, 404, 405)
 
@@ -501,7 +550,7 @@ def judge(w: World, persona: Persona, probe: Probe, response, changed: bool) -> 
         expected = {403, 404, 405}
     elif access == OWN_TOKEN and not capable:
         expected = {404, 405}  # someone else's token is a 404, exactly as one that does not exist
-    elif isinstance(access, Can) and not capable:
+    elif (isinstance(access, Can) or access in EXPORT_ACCESS) and not capable:
         expected = {403, 405}
     else:
         expected = None
@@ -549,7 +598,7 @@ def test_the_walk_knows_every_url_parameter_and_every_route():
     keys = {p.key for p in probes}
     # Everything in ACCESS is still reached; a stale entry would hide a renamed URL.
     assert set(ACCESS) <= keys, set(ACCESS) - keys
-    assert {"cases:detail", "imports:detail", "tokens:revoke", "readApplication", "startImport"} <= keys
+    assert {"cases:detail", "imports:detail", "exports:download", "tokens:revoke", "readApplication"} <= keys
     # Each ninja pattern is an operation of the document, so both walks cover the same API.
     api_routes = {
         openapi_path(route) for _n, route, _p, pattern in walk_patterns() if "ninja" in pattern.lookup_str

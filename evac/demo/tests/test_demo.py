@@ -40,6 +40,8 @@ def test_one_demo_user_per_role_and_organisation(demo):
         roles = set(Membership.objects.filter(organisation__slug=slug).values_list("role", flat=True))
         assert roles == set(Role.values)
     assert Membership.objects.filter(user__username="liaison").count() == 2
+    exporters = Membership.objects.filter(organisation__slug="canada", may_export=True)
+    assert set(exporters.values_list("user__username", flat=True)) == {"canada-officer", "canada-verifier"}
 
 
 def test_the_cases_spread_over_the_statuses_with_valid_histories(demo):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from evac.accounts.models import Membership, Organisation, User
-from evac.accounts.services import add_member
+from evac.accounts.services import add_member, set_may_export
 from evac.audit.services import record_event
 from evac.demo import scenario
 from evac.demo.generator import generate
@@ -76,6 +76,8 @@ class Command(BaseCommand):
                 for suffix, role in scenario.DEMO_ROLES:
                     user = demo_user(f"{slug}-{suffix}")
                     add_member(organisation, user, role, actor=None)
+                    if suffix in scenario.DEMO_EXPORTERS:
+                        set_may_export(organisation, user, True, actor=None)
             name, role, slugs = scenario.LIAISON
             liaison = demo_user(name)
             for slug in slugs:
@@ -119,7 +121,10 @@ class Command(BaseCommand):
             "organisation__slug", "role", "user__username"
         )
         for m in memberships:
-            self.stdout.write(f"  {m.user.username:<22} {m.organisation.slug:<8} {m.get_role_display()}")
+            exports = ", may export" if m.may_export else ""
+            self.stdout.write(
+                f"  {m.user.username:<22} {m.organisation.slug:<8} {m.get_role_display()}{exports}"
+            )
 
 
 def demo_user(username: str) -> User:
