@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "evac.cases",
     "evac.imports",
     "evac.intake",
+    "evac.notify",
     "evac.api",
     "evac.demo",
 ]
@@ -253,7 +254,26 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = envstr("EVAC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail to applicants leaves through evac/notify only, one applicant per message. The demo and development
+# print it to the console; production sends through the SMTP server configured here.
+EMAIL_BACKEND = envstr(
+    "EVAC_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = envstr("EVAC_DEFAULT_FROM_EMAIL", "evac@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = envstr("EVAC_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EVAC_EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EVAC_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EVAC_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EVAC_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = envbool("EVAC_EMAIL_USE_SSL", False)
+if EMAIL_USE_SSL:
+    EMAIL_USE_TLS = False  # implicit TLS (port 465) replaces STARTTLS; Django refuses both at once
+# A mail server that stops answering must not hold a page (or a worker) for ever.
+EMAIL_TIMEOUT = envint("EVAC_EMAIL_TIMEOUT", 30)
 
 # Background work (imports, later deduplication and allocation): rows in the database, run by
 # `evac db_worker`; no broker. `evac demo` starts a worker beside the server.

@@ -28,13 +28,16 @@ class Can(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PROGRAMS = "manage_programs"
+    MESSAGE_APPLICANTS = "message_applicants"  # write to an applicant (evac/notify), one at a time
 
 
 # Least privilege: the auditor reads the log and nothing else; the org admin runs the organisation but
 # does not read case files; the check-in agent gets the gate pages when flights arrive.
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.INTAKE_CLERK: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES}),
-    Role.CASE_OFFICER: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN}),
+    Role.CASE_OFFICER: frozenset(
+        {Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN, Can.MESSAGE_APPLICANTS}
+    ),
     Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
     Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD}),
     Role.CHECKIN_AGENT: frozenset({Can.BOARD}),

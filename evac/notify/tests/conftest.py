@@ -1,0 +1,34 @@
+import smtplib
+
+import pytest
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+
+from evac.cases.models import Application, Relationship
+from evac.conftest import make_case
+
+
+class RefusingBackend(LocmemBackend):
+    """Django's in-memory backend, except that the mail server refuses any address with "refused" in it,
+    as an SMTP server refuses a mailbox that does not exist."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            for address in message.recipients():
+                if "refused" in address:
+                    raise smtplib.SMTPRecipientsRefused({address: (550, b"5.1.1 mailbox unavailable")})
+        return super().send_messages(messages)
+
+
+def with_email(application: Application, address: str) -> Application:
+    application.people.filter(relationship=Relationship.SELF).update(email=address)
+    return application
+
+
+@pytest.fixture
+def refusing_mail(settings):
+    settings.EMAIL_BACKEND = "evac.notify.tests.conftest.RefusingBackend"
+
+
+@pytest.fixture
+def emailed_case(canada, officer):
+    return with_email(make_case(canada, actor=officer), "wali.ahmadzai@example.org")
