@@ -5,6 +5,9 @@ EVAC_ALLOWED_HOSTS and DATABASE_URL; without EVAC_SECRET_KEY only the demo and t
 (see evac/wsgi.py and the serve command).
 """
 
+import base64
+import binascii
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from evac.core.env import envbool, envint, envlist, envstr
@@ -36,6 +40,37 @@ SECRET_KEY = envstr("EVAC_SECRET_KEY")
 USING_DEVELOPMENT_SECRET = not SECRET_KEY
 if USING_DEVELOPMENT_SECRET:
     SECRET_KEY = _development_secret()
+
+
+def _development_audit_key() -> str:
+    # Like the development secret: made once per clone, kept beside the demo database, readable by its
+    # owner only from the moment it exists (created with its mode, never chmod-ed after).
+    path = VAR_DIR / "development-audit-signing-key"
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(base64.b64encode(secrets.token_bytes(32)).decode())
+    return path.read_text().strip()
+
+
+# The Ed25519 key that signs audit exports (evac/audit/signing.py): base64 of the 32-byte private seed.
+# Without it only the demo and the tests start, as for EVAC_SECRET_KEY (evac/wsgi.py, `evac serve`).
+EVAC_AUDIT_SIGNING_KEY = envstr("EVAC_AUDIT_SIGNING_KEY")
+USING_DEVELOPMENT_AUDIT_KEY = not EVAC_AUDIT_SIGNING_KEY
+if USING_DEVELOPMENT_AUDIT_KEY:
+    EVAC_AUDIT_SIGNING_KEY = _development_audit_key()
+try:
+    _audit_seed = base64.b64decode(EVAC_AUDIT_SIGNING_KEY, validate=True)
+except binascii.Error:
+    _audit_seed = b""
+if len(_audit_seed) != 32:
+    raise ImproperlyConfigured(
+        "EVAC_AUDIT_SIGNING_KEY is not the base64 of 32 bytes (an Ed25519 private key's seed). "
+        "Make one with: openssl rand -base64 32"
+    )
+del _audit_seed
 
 ALLOWED_HOSTS = envlist("EVAC_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("EVAC_CSRF_TRUSTED_ORIGINS")
@@ -296,8 +331,6 @@ LOGGING = {
 AUTH_USER_MODEL = "accounts.User"
 
 if not EVAC_REQUIRE_2FA and not DEBUG:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         "EVAC_REQUIRE_2FA=0 turns off two-factor sign-in: allowed only with EVAC_DEBUG=1 (the demo)."
     )

@@ -14,4 +14,10 @@ if settings.USING_DEVELOPMENT_SECRET and not settings.DEBUG:
         "EVAC_SECRET_KEY is not set: only the demo (EVAC_DEBUG=1) may start without it."
     )
 
+# Nor on the development audit signing key: an export signed with a key anyone with var/ holds proves nothing.
+if settings.USING_DEVELOPMENT_AUDIT_KEY and not settings.DEBUG:
+    raise ImproperlyConfigured(
+        "EVAC_AUDIT_SIGNING_KEY is not set: only the demo (EVAC_DEBUG=1) may start without it."
+    )
+
 application = get_wsgi_application()

@@ -83,6 +83,7 @@ ACCESS: dict[str, str | Can] = {
     "cases:change_status": Can.DECIDE,
     "cases:assign": Can.ASSIGN,
     "audit:log": Can.VIEW_AUDIT,
+    "audit:export": Can.VIEW_AUDIT,
     "notify:case_messages": Can.MESSAGE_APPLICANTS,
     "imports:list": Can.CREATE_CASES,
     "imports:create": Can.CREATE_CASES,

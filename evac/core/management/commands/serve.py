@@ -18,6 +18,11 @@ class Command(BaseCommand):
                 "EVAC_SECRET_KEY is not set. evac serve is for production and refuses the development key; "
                 "for the demo, run `make demo`."
             )
+        if settings.USING_DEVELOPMENT_AUDIT_KEY:
+            raise CommandError(
+                "EVAC_AUDIT_SIGNING_KEY is not set. evac serve refuses the development key that signs audit "
+                "exports; make one with `openssl rand -base64 32` and keep it as secret as EVAC_SECRET_KEY."
+            )
         argv = [
             sys.executable, "-m", "gunicorn", "evac.wsgi:application",
             "--bind", bind,
