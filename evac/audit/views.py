@@ -13,8 +13,10 @@ from evac.accounts.access import get_membership
 from evac.accounts.roles import Can
 from evac.audit import export, signing
 from evac.audit.forms import AuditFilterForm
+from evac.audit.models import AuditVerification
 from evac.audit.queries import events_for_organisation, filter_events
 from evac.audit.services import Origin
+from evac.audit.tasks import STALE_AFTER, last_verification_warning
 from evac.core.pagination import CappedPaginator
 
 
@@ -27,6 +29,7 @@ def audit_log(request: HttpRequest, org: str) -> HttpResponse:
         events = filter_events(events, form.cleaned_data)
     page = CappedPaginator(events.order_by("-id"), settings.CASES_PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if v and k != "page"}
+    last = AuditVerification.objects.first()
     return render(
         request,
         "audit/audit_log.html",
@@ -38,6 +41,9 @@ def audit_log(request: HttpRequest, org: str) -> HttpResponse:
             "export_cap": export.EXPORT_CAP,
             "public_key": signing.public_key_base64(),
             "public_key_pem": signing.public_key_pem(),
+            "verification": last,
+            "verification_warning": last_verification_warning(last, timezone.now()),
+            "stale_hours": int(STALE_AFTER.total_seconds() // 3600),
         },
     )
 
