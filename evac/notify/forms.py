@@ -8,7 +8,7 @@ from evac.notify.addresses import mask_address
 
 
 class MessageForm(forms.Form):
-    recipient = forms.ChoiceField(label=_("To"))
+    recipient = forms.ChoiceField(label=_("Recipient"))
     subject = forms.CharField(label=_("Subject"), max_length=services.SUBJECT_MAX)
     body = forms.CharField(
         label=_("Message"),

@@ -119,9 +119,9 @@ def test_a_run_that_crashes_still_schedules_the_next_an_hour_later(monkeypatch):
     ("hours_ago", "ok", "warning", "shown"),
     [
         (None, None, "never been verified", None),
-        (2, True, None, "3 events checked, the chain is whole"),
+        (2, True, None, "the chain is whole (events checked: 3)"),
         (2, False, "found the chain broken at event 7", None),
-        (37, True, "more than 36 hours ago", "3 events checked"),
+        (37, True, "more than 36 hours ago", "(events checked: 3)"),
     ],
     ids=["never", "recent-and-whole", "broken", "too-old"],
 )
