@@ -124,10 +124,9 @@ def send_to_applicant(
     than the rare message whose record a crash lost.
     """
     subject, body = clean_subject(subject), clean_body(body)
-    if idempotency_key is not None:
-        earlier = Message.objects.filter(idempotency_key=idempotency_key, application=application).first()
-        if earlier is not None:
-            return earlier
+    earlier = _sent_with(idempotency_key, application)
+    if earlier is not None:
+        return earlier
     to = recipient(application, person)
     language = message_language(application)
     text = compose(application, body, language)
@@ -179,11 +178,22 @@ def send_to_applicant(
             )
     except IntegrityError:
         # The same key raced in from a second request that recorded first: that one is the answer.
-        earlier = Message.objects.filter(idempotency_key=idempotency_key).first()
-        if idempotency_key is None or earlier is None:
+        earlier = _sent_with(idempotency_key, application)
+        if earlier is None:
             raise
         return earlier
     return message
+
+
+def _sent_with(idempotency_key: uuid.UUID | None, application: Application) -> Message | None:
+    """The message already sent with this form's key, if any. A key of another case's message is refused
+    before anything is sent: answering with that message would show another family's."""
+    if idempotency_key is None:
+        return None
+    earlier = Message.objects.filter(idempotency_key=idempotency_key).first()
+    if earlier is not None and earlier.application_id != application.pk:
+        raise ValidationError(_("This form was already used for another case: open the page again."))
+    return earlier
 
 
 @dataclass

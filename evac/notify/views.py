@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,6 +41,8 @@ def case_messages(request: HttpRequest, org: str, ref: str) -> HttpResponse:
             )
         except services.NoEmailAddress:
             form.add_error("recipient", _("This person has no email address."))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             if message.state == MessageState.SENT:
                 messages.success(

@@ -19,6 +19,16 @@ class RefusingBackend(LocmemBackend):
         return super().send_messages(messages)
 
 
+class RecordingBackend(LocmemBackend):
+    """Django's in-memory backend that also keeps, per call, the recipients of each message handed over."""
+
+    calls: list[list[list[str]]] = []
+
+    def send_messages(self, messages):
+        RecordingBackend.calls.append([m.recipients() for m in messages])
+        return super().send_messages(messages)
+
+
 def with_email(application: Application, address: str) -> Application:
     application.people.filter(relationship=Relationship.SELF).update(email=address)
     return application
@@ -27,6 +37,13 @@ def with_email(application: Application, address: str) -> Application:
 @pytest.fixture
 def refusing_mail(settings):
     settings.EMAIL_BACKEND = "evac.notify.tests.conftest.RefusingBackend"
+
+
+@pytest.fixture
+def recording_mail(settings):
+    settings.EMAIL_BACKEND = "evac.notify.tests.conftest.RecordingBackend"
+    RecordingBackend.calls = []
+    return RecordingBackend.calls
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@ import uuid
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evac.audit.models import AuditEvent
 from evac.notify.models import Message
+from evac.notify.services import send_to_applicant
 
 
 def url(case) -> str:
@@ -98,3 +101,17 @@ def test_only_those_who_may_write_to_applicants_reach_the_page(
     assert mail.outbox == []
     client.logout()
     assert client.get(url(emailed_case)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_history_reads_a_fixed_number_of_queries(client, officer, emailed_case):
+    client.force_login(officer)
+    send_to_applicant(emailed_case, subject="First", body="Text", actor=officer)
+    client.get(url(emailed_case))
+    with CaptureQueriesContext(connection) as one:
+        client.get(url(emailed_case))
+    for n in range(5):
+        send_to_applicant(emailed_case, subject=f"Message {n}", body="Text", actor=officer)
+    with CaptureQueriesContext(connection) as six:
+        assert "Message 4" in client.get(url(emailed_case)).content.decode()
+    assert len(six.captured_queries) == len(one.captured_queries)

@@ -39,6 +39,15 @@ def test_n_cases_get_n_messages_each_with_one_address_and_no_other(canada, offic
 
 
 @pytest.mark.django_db
+def test_each_hand_over_to_the_mail_server_carries_one_message_for_one_address(
+    canada, officer, recording_mail
+):
+    cases = interpreters(canada, officer, 4)
+    notify_applicants(cases, subject="Flight news", body="Stay reachable.", actor=officer)
+    assert recording_mail == [[[f"interpreter{i}@example.org"]] for i in range(4)]
+
+
+@pytest.mark.django_db
 def test_one_failure_does_not_stop_the_others_and_each_case_is_reported(canada, officer, refusing_mail):
     first, second = interpreters(canada, officer, 2)
     refused = with_email(make_case(canada, actor=officer), "refused@example.org")

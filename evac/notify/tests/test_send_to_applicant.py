@@ -133,3 +133,13 @@ def test_a_subject_stays_one_line_and_empty_text_is_refused(emailed_case, office
 )
 def test_addresses_are_masked(address, masked):
     assert mask_address(address) == masked
+
+
+@pytest.mark.django_db
+def test_a_key_of_another_cases_message_is_refused_before_sending(emailed_case, canada, officer):
+    key = uuid.uuid4()
+    send_to_applicant(emailed_case, subject="Hello", body="Text", actor=officer, idempotency_key=key)
+    other = with_email(make_case(canada, actor=officer), "other@example.org")
+    with pytest.raises(ValidationError):
+        send_to_applicant(other, subject="Hello", body="Text", actor=officer, idempotency_key=key)
+    assert [e.to for e in mail.outbox] == [["wali.ahmadzai@example.org"]]
