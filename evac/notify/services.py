@@ -170,7 +170,7 @@ def send_to_applicant(
                 # Which message, to whom in the family, in what language: never the address or the text.
                 detail={
                     "message": str(message.public_id),
-                    "channel": Channel.EMAIL,
+                    "via": Channel.EMAIL.value,  # "channel" is the origin's (web, command)
                     "person": str(to.public_id),
                     "language": language,
                     **({"error": error_name} if error_name else {}),

@@ -42,6 +42,7 @@ def test_the_message_is_audited_without_its_address_or_text(emailed_case, office
     assert event.organisation == emailed_case.organisation and event.ip == "10.1.2.3"
     assert event.detail["message"] == str(message.public_id)
     assert event.detail["person"] == str(message.person.public_id)
+    assert event.detail["channel"] == "web" and event.detail["via"] == "email"
     flat = event.canonical()
     for secret in ("wali.ahmadzai", "example.org", "Tuesday", "interview"):
         assert secret not in flat
