@@ -6,6 +6,8 @@ EVAC_ALLOWED_HOSTS and DATABASE_URL; without EVAC_SECRET_KEY only the demo and t
 """
 
 import base64
+import binascii
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from evac.core.env import envbool, envint, envlist, envstr
@@ -25,12 +28,20 @@ DEBUG = envbool("EVAC_DEBUG", False)
 
 
 def _development_secret(filename: str, make) -> str:
-    # A random value kept beside the demo database: never in the repo, never shared between clones.
+    # A random value kept beside the demo database: never in the repo, never shared between clones, and
+    # readable by its owner only from the moment it exists (created with its mode, never chmod-ed after).
     path = VAR_DIR / filename
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(make())
     return path.read_text().strip()
+
+
+def _random_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 # Secrets that production must set. Without them only the demo and the tests start, on values generated
@@ -43,15 +54,30 @@ if not SECRET_KEY:
     DEVELOPMENT_SECRETS.append("EVAC_SECRET_KEY")
 
 # The master key wraps each organisation's data key (evac/protection). Base64 of 32 random bytes:
-#   python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"
+#   openssl rand -base64 32
 # After changing it, put the old one in EVAC_MASTER_KEY_PREVIOUS and run `evac rotate_keys --rewrap`.
 EVAC_MASTER_KEY = envstr("EVAC_MASTER_KEY")
 if not EVAC_MASTER_KEY:
-    EVAC_MASTER_KEY = _development_secret(
-        "development-master-key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
-    )
+    EVAC_MASTER_KEY = _development_secret("development-master-key", _random_key)
     DEVELOPMENT_SECRETS.append("EVAC_MASTER_KEY")
 EVAC_MASTER_KEY_PREVIOUS = envlist("EVAC_MASTER_KEY_PREVIOUS")
+
+# The Ed25519 key that signs audit exports (evac/audit/signing.py): base64 of the 32-byte private seed.
+EVAC_AUDIT_SIGNING_KEY = envstr("EVAC_AUDIT_SIGNING_KEY")
+if not EVAC_AUDIT_SIGNING_KEY:
+    EVAC_AUDIT_SIGNING_KEY = _development_secret("development-audit-signing-key", _random_key)
+    DEVELOPMENT_SECRETS.append("EVAC_AUDIT_SIGNING_KEY")
+USING_DEVELOPMENT_AUDIT_KEY = "EVAC_AUDIT_SIGNING_KEY" in DEVELOPMENT_SECRETS
+try:
+    _audit_seed = base64.b64decode(EVAC_AUDIT_SIGNING_KEY, validate=True)
+except binascii.Error:
+    _audit_seed = b""
+if len(_audit_seed) != 32:
+    raise ImproperlyConfigured(
+        "EVAC_AUDIT_SIGNING_KEY is not the base64 of 32 bytes (an Ed25519 private key's seed). "
+        "Make one with: openssl rand -base64 32"
+    )
+del _audit_seed
 
 USING_DEVELOPMENT_SECRET = bool(DEVELOPMENT_SECRETS)
 
@@ -69,13 +95,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "csp",
+    # Before django_tasks_db: its `evac db_worker` wraps the worker's (evac/core/management/commands).
+    "evac.core",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "evac.core",
     "evac.accounts",
     "evac.protection",
     "evac.audit",
@@ -87,6 +114,7 @@ INSTALLED_APPS = [
     "evac.imports",
     "evac.exports",
     "evac.intake",
+    "evac.notify",
     "evac.api",
     "evac.demo",
 ]
@@ -274,7 +302,26 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = envstr("EVAC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail to applicants leaves through evac/notify only, one applicant per message. The demo and development
+# print it to the console; production sends through the SMTP server configured here.
+EMAIL_BACKEND = envstr(
+    "EVAC_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = envstr("EVAC_DEFAULT_FROM_EMAIL", "evac@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = envstr("EVAC_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EVAC_EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EVAC_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EVAC_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EVAC_EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = envbool("EVAC_EMAIL_USE_SSL", False)
+if EMAIL_USE_SSL:
+    EMAIL_USE_TLS = False  # implicit TLS (port 465) replaces STARTTLS; Django refuses both at once
+# A mail server that stops answering must not hold a page (or a worker) for ever.
+EMAIL_TIMEOUT = envint("EVAC_EMAIL_TIMEOUT", 30)
 
 # Background work (imports, later deduplication and allocation): rows in the database, run by
 # `evac db_worker`; no broker. `evac demo` starts a worker beside the server.
@@ -297,8 +344,6 @@ LOGGING = {
 AUTH_USER_MODEL = "accounts.User"
 
 if not EVAC_REQUIRE_2FA and not DEBUG:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         "EVAC_REQUIRE_2FA=0 turns off two-factor sign-in: allowed only with EVAC_DEBUG=1 (the demo)."
     )

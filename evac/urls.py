@@ -12,6 +12,7 @@ urlpatterns = [
     path("o/<slug:org>/", core_views.dashboard, name="dashboard"),
     path("o/<slug:org>/members/", account_views.members, name="members"),
     path("o/<slug:org>/cases/", include("evac.cases.urls")),
+    path("o/<slug:org>/cases/", include("evac.notify.urls")),
     path("o/<slug:org>/audit/", include("evac.audit.urls")),
     path("o/<slug:org>/situation/", include("evac.situation.urls")),
     path("o/<slug:org>/priority/", include("evac.ranking.urls")),

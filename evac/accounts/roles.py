@@ -29,6 +29,7 @@ class Can(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PROGRAMS = "manage_programs"
+    MESSAGE_APPLICANTS = "message_applicants"  # write to an applicant (evac/notify), one at a time
 
 
 # Least privilege: the auditor reads the log and nothing else; the org admin runs the organisation but
@@ -36,7 +37,15 @@ class Can(StrEnum):
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.INTAKE_CLERK: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES}),
     Role.CASE_OFFICER: frozenset(
-        {Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES, Can.DECIDE, Can.ASSIGN, Can.RECORD_SITUATION}
+        {
+            Can.VIEW_CASES,
+            Can.CREATE_CASES,
+            Can.EDIT_CASES,
+            Can.DECIDE,
+            Can.ASSIGN,
+            Can.RECORD_SITUATION,
+            Can.MESSAGE_APPLICANTS,
+        }
     ),
     Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
     Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD, Can.RECORD_SITUATION}),

@@ -3,6 +3,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evac.accounts.models import Organisation
@@ -110,3 +111,23 @@ class AuditHead(models.Model):
 
 def chain_hash(prev_hash: str, canonical: str) -> str:
     return hashlib.sha256((prev_hash + "\n" + canonical).encode()).hexdigest()
+
+
+class AuditVerification(models.Model):
+    """One walk of the whole chain (`evac verify_audit`, or the daily task) and what it found. The audit
+    page shows the last one, and warns when it failed or is too old: a check nobody runs proves nothing."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    events_checked = models.BigIntegerField(_("events checked"), default=0)
+    ok = models.BooleanField(_("chain whole"))
+    problem = models.TextField(_("problem"), blank=True)
+    event_id = models.BigIntegerField(_("first bad event"), null=True, blank=True)
+    channel = models.CharField(_("run by"), max_length=16)  # "command" or "task"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit verification")
+        verbose_name_plural = _("audit verifications")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'BROKEN'} {self.events_checked} events"

@@ -2,7 +2,7 @@
 inside its own transaction, so an event exists if and only if the change does."""
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from evac.accounts.models import Organisation, User
-from evac.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from evac.audit.models import GENESIS_HASH, AuditEvent, AuditHead, AuditVerification
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ def record_event(
 class ChainProblem:
     event_id: int | None
     reason: str
+    checked: int = 0  # events found sound before it
 
 
 def verify_chain(batch_size: int = 5000) -> Iterator[int | ChainProblem]:
@@ -90,10 +91,14 @@ def verify_chain(batch_size: int = 5000) -> Iterator[int | ChainProblem]:
             break
         for event in batch:
             if event.prev_hash != expected_prev:
-                yield ChainProblem(event.pk, "does not follow the event before it (an event was removed)")
+                yield ChainProblem(
+                    event.pk, "does not follow the event before it (an event was removed)", checked
+                )
                 return
             if event.compute_hash() != event.hash:
-                yield ChainProblem(event.pk, "its content does not match its hash (the event was altered)")
+                yield ChainProblem(
+                    event.pk, "its content does not match its hash (the event was altered)", checked
+                )
                 return
             expected_prev = event.hash
             last_id = event.pk
@@ -102,9 +107,31 @@ def verify_chain(batch_size: int = 5000) -> Iterator[int | ChainProblem]:
     head = AuditHead.objects.filter(pk=1).first()
     if head is None:
         if checked:
-            yield ChainProblem(None, "the chain head is missing")
+            yield ChainProblem(None, "the chain head is missing", checked)
         return
     if head.last_hash != expected_prev or head.count != checked:
         yield ChainProblem(
-            head.last_event_id, "the chain ends early: events after the last one shown were removed"
+            head.last_event_id, "the chain ends early: events after the last one shown were removed", checked
         )
+
+
+def run_verification(*, channel: str, progress: Callable[[int], None] | None = None) -> AuditVerification:
+    """Walk the chain and record what was found, whoever asked (the command, the daily task)."""
+    checked = 0
+    problem: ChainProblem | None = None
+    for step in verify_chain():
+        if isinstance(step, ChainProblem):
+            problem, checked = step, step.checked
+            break
+        checked = step
+        if progress is not None:
+            progress(checked)
+    where = f"event {problem.event_id}" if problem and problem.event_id else "the chain"
+    return AuditVerification.objects.create(
+        at=timezone.now(),
+        events_checked=checked,
+        ok=problem is None,
+        problem=f"{where}: {problem.reason}" if problem else "",
+        event_id=problem.event_id if problem else None,
+        channel=channel,
+    )

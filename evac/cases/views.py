@@ -166,6 +166,7 @@ def case_detail(request: HttpRequest, org: str, ref: str) -> HttpResponse:
             "employments": application.employments.select_related("employer", "person"),
             "status_changes": application.status_changes.select_related("actor"),
             "status_form": status_form,
+            "sent_messages": application.messages.select_related("sent_by")[:5],
             "audit_events": AuditEvent.objects.filter(
                 organisation=membership.organisation, target_ref=application.reference
             ).order_by("-id")[:50],

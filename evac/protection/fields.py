@@ -37,12 +37,16 @@ class ProtectedValue(str):
     ciphertext: str
     readable: bool
     organisation_id: int | None
+    label: str  # the column it was sealed for: a ciphertext opens only there
 
-    def __new__(cls, plaintext: str, ciphertext: str, *, readable: bool = True, organisation_id=None):
+    def __new__(
+        cls, plaintext: str, ciphertext: str, *, readable: bool = True, organisation_id=None, label: str = ""
+    ):
         value = super().__new__(cls, plaintext)
         value.ciphertext = ciphertext
         value.readable = readable
         value.organisation_id = organisation_id
+        value.label = label
         return value
 
     def __reduce__(self):
@@ -137,8 +141,8 @@ class ProtectedField(models.TextField):
         try:
             plain, material = keys.open_sealed(stored, self.label)
         except KeyDestroyed:
-            return ProtectedValue("", stored, readable=False)
-        return ProtectedValue(plain, stored, organisation_id=material.organisation_id)
+            return ProtectedValue("", stored, readable=False, label=self.label)
+        return ProtectedValue(plain, stored, organisation_id=material.organisation_id, label=self.label)
 
     def from_db_value(self, value, expression, connection):
         return self.open(value) if isinstance(value, str) else value
@@ -151,16 +155,22 @@ class ProtectedField(models.TextField):
 
     def seal_for(self, instance: models.Model, value: str) -> ProtectedValue | str:
         if not value:
-            return value
+            # An unreadable value copied from another column has nothing to bring here.
+            foreign = isinstance(value, ProtectedValue) and value.label != self.label
+            return "" if foreign else value
         organisation_id = organisation_id_of(instance)
         material = keys.active_key(organisation_id)
-        if isinstance(value, ProtectedValue):
+        if isinstance(value, ProtectedValue) and value.label == self.label:
             if not value.readable:
                 return value  # its key is gone: write it back as it was, never as ""
             if value.organisation_id == organisation_id and keys.key_id_of(value.ciphertext) == material.id:
                 return value  # unchanged since read, under the current key: no need to encrypt again
+        # New text, or a value read from another column or organisation (its ciphertext opens only there).
         return ProtectedValue(
-            str(value), keys.seal(str(value), material, self.label), organisation_id=organisation_id
+            str(value),
+            keys.seal(str(value), material, self.label),
+            organisation_id=organisation_id,
+            label=self.label,
         )
 
     def pre_save(self, model_instance, add):

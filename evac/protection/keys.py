@@ -151,6 +151,12 @@ def reset_for_tests() -> None:
     _uncommitted.clear()
 
 
+def assume_committed_for_tests() -> None:
+    """A test never commits, so its organisations' keys are never cached; a test that counts queries
+    wants them cached, as a running server has them."""
+    _uncommitted.clear()
+
+
 def _cached(cache: dict, key: int) -> KeyMaterial | None:
     hit = cache.get(key)
     if hit is None or time.monotonic() - hit[0] > CACHE_SECONDS:

@@ -23,7 +23,9 @@ def seal_existing(apps, schema_editor):
 
     def sealed(plain: str, organisation_id: int, label: str) -> ProtectedValue:
         material = keys.active_key(organisation_id)
-        return ProtectedValue(plain, keys.seal(plain, material, label), organisation_id=organisation_id)
+        return ProtectedValue(
+            plain, keys.seal(plain, material, label), organisation_id=organisation_id, label=label
+        )
 
     last = 0
     while True:

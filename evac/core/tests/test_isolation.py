@@ -38,6 +38,8 @@ from evac.exports.models import ExportRequest
 from evac.exports.services import request_export
 from evac.imports.models import ImportJob
 from evac.imports.services import start_import
+from evac.notify.models import Message
+from evac.notify.services import send_to_applicant
 from evac.programs.models import Program
 
 DOCUMENT = api.get_openapi_schema()
@@ -96,6 +98,8 @@ ACCESS: dict[str, str | Can] = {
     "cases:change_status": Can.DECIDE,
     "cases:assign": Can.ASSIGN,
     "audit:log": Can.VIEW_AUDIT,
+    "audit:export": Can.VIEW_AUDIT,
+    "notify:case_messages": Can.MESSAGE_APPLICANTS,
     "imports:list": Can.CREATE_CASES,
     "imports:create": Can.CREATE_CASES,
     "imports:detail": Can.CREATE_CASES,
@@ -170,6 +174,10 @@ def build_world() -> World:
         canada, actor=officer, given_name="Spozhmai", family_name="Karokhail", native_name="سپوږمۍ کروخیل"
     )
     principal = case.people.get(relationship="self")
+    principal.email = "spozhmai.karokhail@example.org"
+    principal.save(update_fields=["email"])
+    # A message already sent, so that the history the page shows is walked too.
+    send_to_applicant(case, subject="Walk", body="The walk's first message.", actor=officer)
     program = canada.programs.get()
     job = start_import(
         Membership.objects.get(user=users[("canada", Role.INTAKE_CLERK)], organisation=canada),
@@ -201,6 +209,7 @@ def build_world() -> World:
         principal.tazkira_number,
         principal.phone,
         principal.phone.removeprefix("+93"),
+        principal.email,
     ]
     return World(canada, uk, users, case, job, token, program, [p for p in personal if p], export, exporters)
 
@@ -248,6 +257,11 @@ def page_bodies(w: World) -> dict[str, dict]:
         "cases:edit": {"program": w.program.pk, "district": "Dand", **formsets},
         "cases:change_status": {"target": "in_review", "reason": "walk", "expected_status": "received"},
         "cases:assign": {"officer": officer.username},
+        "notify:case_messages": {
+            "recipient": str(w.case.people.get(relationship="self").public_id),
+            "subject": "Walk",
+            "body": "A message from the isolation walk.",
+        },
         "imports:create": {"program": w.program.pk, "file": upload},
         "intake:program": {"program": w.program.pk},
         "situation:record": {
@@ -423,6 +437,7 @@ def fingerprint_queries(organisation: Organisation) -> list[tuple[str, tuple]]:
         ImportJob.objects.filter(organisation=organisation).values(),
         ExportRequest.objects.filter(organisation=organisation).values(),
         Organisation.objects.filter(pk=organisation.pk).values(),
+        Message.objects.filter(application__organisation=organisation).values(),
         # last_used_at moves when a persona's own token authenticates: that is not a change to the data.
         ApiToken.objects.filter(user__in=members).values(
             "pk", "user_id", "name", "token_hash", "expires_at", "revoked_at"

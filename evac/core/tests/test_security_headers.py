@@ -115,6 +115,7 @@ def production(tmp_path, **extra: str) -> dict[str, str]:
     return {
         "EVAC_SECRET_KEY": secrets.token_urlsafe(64),
         "EVAC_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "EVAC_AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "EVAC_ALLOWED_HOSTS": "evac.example.org",
         "EVAC_VAR_DIR": str(tmp_path),
         **extra,

@@ -1,5 +1,6 @@
 """Production must never start on the development key; the demo must start with nothing set."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -23,16 +24,23 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_wsgi_application_refuses_the_development_key_outside_the_demo(tmp_path):
+AUDIT_KEY = base64.b64encode(bytes(range(32))).decode()
+MASTER_KEY = base64.b64encode(bytes(range(32, 64))).decode()
+
+
+def test_the_wsgi_application_refuses_the_development_keys_outside_the_demo(tmp_path):
     result = run_python("import evac.wsgi", EVAC_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
-    assert "EVAC_SECRET_KEY and EVAC_MASTER_KEY not set" in result.stderr
+    assert "not set: EVAC_SECRET_KEY, EVAC_MASTER_KEY, EVAC_AUDIT_SIGNING_KEY" in result.stderr
 
 
-def test_the_wsgi_application_refuses_a_development_master_key(tmp_path):
-    result = run_python("import evac.wsgi", EVAC_VAR_DIR=str(tmp_path), EVAC_SECRET_KEY="x" * 50)
+@pytest.mark.parametrize("missing", ["EVAC_MASTER_KEY", "EVAC_AUDIT_SIGNING_KEY"])
+def test_the_wsgi_application_refuses_any_one_development_key(tmp_path, missing):
+    keys = {"EVAC_SECRET_KEY": "x" * 50, "EVAC_MASTER_KEY": MASTER_KEY, "EVAC_AUDIT_SIGNING_KEY": AUDIT_KEY}
+    del keys[missing]
+    result = run_python("import evac.wsgi", EVAC_VAR_DIR=str(tmp_path), **keys)
     assert result.returncode != 0
-    assert "EVAC_MASTER_KEY not set" in result.stderr
+    assert f"not set: {missing}." in result.stderr
 
 
 def test_the_wsgi_application_starts_with_its_secrets_set(tmp_path):
@@ -40,11 +48,37 @@ def test_the_wsgi_application_starts_with_its_secrets_set(tmp_path):
         "import evac.wsgi; print('ok')",
         EVAC_VAR_DIR=str(tmp_path),
         EVAC_SECRET_KEY="x" * 50,
-        EVAC_MASTER_KEY="QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=",
+        EVAC_MASTER_KEY=MASTER_KEY,
+        EVAC_AUDIT_SIGNING_KEY=AUDIT_KEY,
     )
     assert result.returncode == 0, result.stderr
-    assert not (tmp_path / "development-secret-key").exists()
-    assert not (tmp_path / "development-master-key").exists()
+    assert not [f.name for f in tmp_path.iterdir() if f.name.startswith("development-")]
+
+
+def test_an_audit_key_that_is_not_32_bytes_of_base64_is_refused(tmp_path):
+    code = "import django; django.setup()"
+    for bad in ("not base64!", base64.b64encode(b"short").decode()):
+        result = run_python(
+            code,
+            EVAC_VAR_DIR=str(tmp_path),
+            EVAC_AUDIT_SIGNING_KEY=bad,
+            DJANGO_SETTINGS_MODULE="evac.settings",
+        )
+        assert result.returncode != 0
+        assert "EVAC_AUDIT_SIGNING_KEY is not the base64 of 32 bytes" in result.stderr
+
+
+def test_the_demo_makes_its_audit_key_once_and_keeps_it_private(tmp_path):
+    code = (
+        "import django; django.setup(); from evac.audit.signing import public_key_base64; "
+        "print(public_key_base64())"
+    )
+    env = {"EVAC_VAR_DIR": str(tmp_path), "EVAC_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "evac.settings"}
+    first, again = run_python(code, **env), run_python(code, **env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout and len(base64.b64decode(first.stdout)) == 32
+    assert (tmp_path / "development-audit-signing-key").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "development-master-key").stat().st_mode & 0o077 == 0
 
 
 def test_the_demo_starts_with_nothing_set_and_keeps_its_key_out_of_the_repo(tmp_path):
@@ -66,7 +100,14 @@ def test_the_demo_starts_with_nothing_set_and_keeps_its_key_out_of_the_repo(tmp_
 def test_evac_serve_refuses_without_a_secret_key(settings):
     settings.USING_DEVELOPMENT_SECRET = True
     settings.DEVELOPMENT_SECRETS = ["EVAC_SECRET_KEY"]
-    with pytest.raises(CommandError, match="EVAC_SECRET_KEY not set"):
+    with pytest.raises(CommandError, match="not set: EVAC_SECRET_KEY"):
+        call_command("serve")
+
+
+def test_evac_serve_refuses_without_an_audit_signing_key(settings):
+    settings.USING_DEVELOPMENT_SECRET = True
+    settings.DEVELOPMENT_SECRETS = ["EVAC_AUDIT_SIGNING_KEY"]
+    with pytest.raises(CommandError, match="not set: EVAC_AUDIT_SIGNING_KEY"):
         call_command("serve")
 
 

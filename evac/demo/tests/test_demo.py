@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from evac.accounts.models import Membership, Organisation
 from evac.accounts.roles import Role
 from evac.audit.services import ChainProblem, verify_chain
+from evac.audit.tasks import pending
 from evac.cases.models import Application, Person
 from evac.cases.workflow import TRANSITIONS, Status
 from evac.situation.models import Province, ProvinceStatus
@@ -85,3 +86,7 @@ def test_it_refuses_to_run_outside_debug(settings):
     with pytest.raises(CommandError, match="EVAC_DEBUG=1"):
         call_command("demo", size=10, no_serve=True)
     assert not Organisation.objects.exists()
+
+
+def test_the_demo_schedules_the_daily_audit_verification(demo):
+    assert pending().count() == 1

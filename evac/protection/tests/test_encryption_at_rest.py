@@ -85,6 +85,18 @@ def test_a_sealed_value_does_not_open_in_another_column_or_organisation(canada, 
         keys.open_sealed(forged, "cases.person.phone")
 
 
+def test_a_value_copied_into_another_column_is_sealed_again_for_it(canada):
+    case = make_case(canada)
+    principal = Person.objects.get(application=case, relationship="self")
+    spouse = Person.objects.get(application=case, relationship="spouse")
+    spouse.tazkira_number = principal.phone  # the same text, read from another column
+    spouse.save()
+    assert Person.objects.get(pk=spouse.pk).tazkira_number == PHONE
+    case.address = principal.phone
+    case.save()
+    assert Application.objects.get(pk=case.pk).address == PHONE
+
+
 def test_plaintext_never_reaches_the_database_by_a_side_door(canada):
     make_case(canada)
     with pytest.raises(ProtectionError, match="find rows by its blind index"):

@@ -15,8 +15,9 @@ class Command(BaseCommand):
     def handle(self, *args, bind, workers, **options):
         if settings.USING_DEVELOPMENT_SECRET:
             raise CommandError(
-                f"{' and '.join(settings.DEVELOPMENT_SECRETS)} not set. evac serve is for production and "
-                "refuses the development keys; for the demo, run `make demo`."
+                f"not set: {', '.join(settings.DEVELOPMENT_SECRETS)}. evac serve is for production and "
+                "refuses the development keys (make each with `openssl rand -base64 32`); for the demo, run "
+                "`make demo`."
             )
         argv = [
             sys.executable, "-m", "gunicorn", "evac.wsgi:application",

@@ -10,6 +10,7 @@ from django.db import transaction
 from evac.accounts.models import Membership, Organisation, User
 from evac.accounts.services import add_member, set_may_export
 from evac.audit.services import record_event
+from evac.audit.tasks import ensure_scheduled
 from evac.demo import scenario
 from evac.demo.generator import generate
 from evac.demo.loader import day_start, load_applications
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded: reusing it (delete var/evac.sqlite3 to start over).")
         else:
             self.load(size, seed)
+        # The daily audit verification: the worker started below runs the first one at once.
+        ensure_scheduled()
         self.print_sign_ins()
         if not no_serve:
             self.serve(addrport)
