@@ -16,6 +16,7 @@ urlpatterns = [
     path("o/<slug:org>/audit/", include("evac.audit.urls")),
     path("o/<slug:org>/situation/", include("evac.situation.urls")),
     path("o/<slug:org>/priority/", include("evac.ranking.urls")),
+    path("o/<slug:org>/programs/", include("evac.programs.urls")),
     path("o/<slug:org>/imports/", include("evac.imports.urls")),
     path("o/<slug:org>/exports/", include("evac.exports.urls")),
     path("apply/", include("evac.intake.urls")),

@@ -71,6 +71,9 @@ class Application(ProtectedModel):
     # falling rewrites priority = priority_base + its points in one UPDATE.
     priority_base = models.IntegerField(default=0, editable=False)
     priority_explanation = models.JSONField(_("priority explanation"), default=list, blank=True)
+    # The program's rules as last checked (evac/programs/rules.py): None while something is not known.
+    eligible = models.BooleanField(_("eligible"), null=True, blank=True, editable=False)
+    eligibility = models.JSONField(default=dict, blank=True, editable=False)  # rule -> met
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.STAFF)
     source_ref = models.CharField(_("source reference"), max_length=64, blank=True)
     province = models.ForeignKey(

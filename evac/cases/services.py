@@ -18,6 +18,7 @@ from evac.cases.models import Application, Employment, Person, Relationship, Sta
 from evac.cases.workflow import Status, required_capability
 from evac.core import references
 from evac.core.text import fold
+from evac.programs.services import evaluate_case
 from evac.ranking.services import rank_case
 from evac.rosters.services import resolve_employer
 
@@ -108,6 +109,7 @@ def create_application(
                     employment.person = next(p for p in people if p.relationship == Relationship.SELF)
                 employment.save(force_insert=True)
             rank_case(application)
+            evaluate_case(application)
             StatusChange.objects.create(
                 application=application,
                 from_status="",
@@ -178,6 +180,7 @@ def update_application(
         )
         application.save(update_fields=["principal_name", "family_size", "search_text", "updated_at"])
         rank_case(application)
+        evaluate_case(application)
         record_event(
             "case.update",
             actor=actor,
@@ -237,6 +240,7 @@ def change_status(
         locked.status = target
         locked.status_changed_at = now
         locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+        evaluate_case(locked)  # a case approved takes places under the cap, and counts itself among them
         record_event(
             "case.status",
             actor=membership.user,

@@ -27,6 +27,7 @@ from evac.cases.models import Application, Relationship, Source
 from evac.cases.queries import filter_cases
 from evac.cases.workflow import allowed_targets
 from evac.core.pagination import CappedPaginator
+from evac.programs.services import checklist
 from evac.protection.fields import unreadable_fields
 from evac.ranking.services import explanation
 from evac.rosters.models import Employer
@@ -161,6 +162,7 @@ def case_detail(request: HttpRequest, org: str, ref: str) -> HttpResponse:
             "people": people,
             # The organisation's data key was destroyed (evac shred_org_keys): say so rather than show blanks.
             "priority_terms": explanation(application, membership.organisation),
+            "checklist": checklist(application),
             "keys_destroyed": bool(unreadable_fields(application))
             or any(unreadable_fields(p) for p in people),
             "employments": application.employments.select_related("employer", "person"),

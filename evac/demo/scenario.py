@@ -46,6 +46,17 @@ PROGRAMS = {
     ),
 }
 
+# Eligibility rules as the programs set them out in 2021 (simplified): service since the intervention
+# began, a year of it, children up to the age the policies named.
+PROGRAM_RULES = {
+    "canada-special-measures": {
+        "min_months_service": 12,
+        "service_from": date(2001, 10, 7),
+        "max_child_age": 22,
+    },
+    "uk-arap": {"min_months_service": 12, "service_from": date(2001, 10, 7), "max_child_age": 18},
+}
+
 EMPLOYERS = {
     "canada": (
         "Canadian Armed Forces",

@@ -30,6 +30,7 @@ from evac.imports.families import Family, RowError, assemble
 from evac.imports.models import MAX_STORED_ERRORS, ImportJob
 from evac.imports.reading import open_sheet
 from evac.programs.models import Program
+from evac.programs.services import evaluate_cases
 from evac.ranking.services import rank_cases
 
 TARGET = "import"
@@ -159,10 +160,9 @@ class Importer:
                 outcome = self.saver.save(families)
                 touched = [*outcome.created, *outcome.updated]
                 if touched:
-                    rank_cases(
-                        self.job.organisation,
-                        Application.objects.filter(reference__in=touched).values_list("pk", flat=True),
-                    )
+                    ids = list(Application.objects.filter(reference__in=touched).values_list("pk", flat=True))
+                    rank_cases(self.job.organisation, ids)
+                    evaluate_cases(self.job.program, ids)
                 if outcome.created or outcome.updated:
                     self._event(
                         "import.batch",

@@ -40,7 +40,7 @@ from evac.imports.models import ImportJob
 from evac.imports.services import start_import
 from evac.notify.models import Message
 from evac.notify.services import send_to_applicant
-from evac.programs.models import Program
+from evac.programs.models import EligibilityRun, Program
 
 DOCUMENT = api.get_openapi_schema()
 SIGN_IN = "/accounts/sign-in/"
@@ -88,6 +88,10 @@ ACCESS: dict[str, str | Can] = {
     "situation:record": Can.RECORD_SITUATION,
     "situation:province": MEMBER,
     "ranking:weights": Can.MANAGE_PROGRAMS,
+    "programs:list": Can.MANAGE_PROGRAMS,
+    "programs:rules": Can.MANAGE_PROGRAMS,
+    "programs:run": Can.MANAGE_PROGRAMS,
+    "cases:eligibility": Can.DECIDE,
     "ranking:decisions": Can.DECIDE,
     "ranking:claims": Can.VERIFY_EMPLOYMENT,
     "cases:list": Can.VIEW_CASES,
@@ -143,7 +147,7 @@ EXAMPLE_PATHS = {"api:not_found": "/api/v1/no-such-thing"}
 
 # Parameters naming an object of the owning organisation: the walk also asks for them under the other
 # organisation's slug, where they must not be found.
-OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id"}
+OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id", "slug", "run_id"}
 
 
 @dataclass
@@ -158,6 +162,7 @@ class World:
     personal: list[str]  # the case's personal data, as it could appear in a response
     export: ExportRequest  # the canada case officer's, ready to download
     exporters: set[str]  # the personas who may export ("canada:case_officer")
+    run: EligibilityRun | None = None  # the program's re-check after a change of its rules
 
 
 def build_world() -> World:
@@ -211,7 +216,9 @@ def build_world() -> World:
         principal.phone.removeprefix("+93"),
         principal.email,
     ]
-    return World(canada, uk, users, case, job, token, program, [p for p in personal if p], export, exporters)
+    run = EligibilityRun.objects.create(program=program, state=EligibilityRun.State.DONE)
+    personal = [p for p in personal if p]
+    return World(canada, uk, users, case, job, token, program, personal, export, exporters, run)
 
 
 # Every path parameter of every URL and operation, by name. A parameter not here fails the walk: a new kind
@@ -226,6 +233,8 @@ PARAMS = {
     "index": lambda w: 0,
     "code": lambda w: "AF-KAN",  # a province: shared by all organisations, shown to members only
     "export_id": lambda w: str(w.export.public_id),
+    "slug": lambda w: w.program.slug,
+    "run_id": lambda w: str(w.run.public_id),
 }
 
 
@@ -257,6 +266,7 @@ def page_bodies(w: World) -> dict[str, dict]:
         "cases:edit": {"program": w.program.pk, "district": "Dand", **formsets},
         "cases:change_status": {"target": "in_review", "reason": "walk", "expected_status": "received"},
         "cases:assign": {"officer": officer.username},
+        "cases:eligibility": {"rule": "family", "decision": "met", "reason": "walk"},
         "notify:case_messages": {
             "recipient": str(w.case.people.get(relationship="self").public_id),
             "subject": "Walk",

@@ -15,6 +15,7 @@ from evac.demo import scenario
 from evac.demo.generator import generate
 from evac.demo.loader import day_start, load_applications
 from evac.programs.models import Program
+from evac.programs.services import evaluate_cases
 from evac.ranking.services import rank_cases
 from evac.rosters.models import Employer
 from evac.situation.models import Province, ProvinceStatus, SituationEvent
@@ -72,7 +73,12 @@ class Command(BaseCommand):
                     Program.objects.get_or_create(
                         organisation=organisation,
                         slug=program_slug,
-                        defaults={"name": title, "description": description, "people_cap": cap},
+                        defaults={
+                            "name": title,
+                            "description": description,
+                            "people_cap": cap,
+                            **scenario.PROGRAM_RULES.get(program_slug, {}),
+                        },
                     )
                 for employer in scenario.EMPLOYERS[slug]:
                     Employer.objects.get_or_create(organisation=organisation, name=employer)
@@ -107,6 +113,7 @@ class Command(BaseCommand):
                 progress=self.progress(organisation.name, count),
             )
             rank_cases(organisation)
+            evaluate_cases(program)
             if sys.stderr.isatty():
                 self.stderr.write("")
             self.stdout.write(f"{organisation.name}: {loaded:,} applications")
