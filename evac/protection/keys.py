@@ -200,6 +200,14 @@ def active_key(organisation_id: int) -> KeyMaterial:
     return _remember(KeyMaterial.derive(record.pk, organisation_id, unwrap(record)), active=True)
 
 
+def key_for_new_organisation(sender, instance, created: bool, **_kwargs) -> None:
+    """A new organisation gets its data key as soon as the organisation is committed, in a transaction of
+    its own: a key made later inside a data transaction (an import's first batch) cannot be cached until
+    that transaction commits, and every value sealed meanwhile would read it from the database."""
+    if created:
+        transaction.on_commit(lambda: active_key(instance.pk))
+
+
 def new_data_key(organisation_id: int):
     """A fresh active data key for the organisation; the previous active one, if any, is retired."""
     from evac.protection.models import DataKey

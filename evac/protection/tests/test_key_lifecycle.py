@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evac.audit.models import AuditEvent
@@ -205,3 +206,17 @@ def test_a_master_key_that_is_not_32_bytes_is_refused(settings):
     settings.EVAC_MASTER_KEY = base64.b64encode(b"short").decode()
     with pytest.raises(ImproperlyConfigured, match="32 bytes"):
         keys.current_master()
+
+
+def test_a_new_organisation_gets_its_key_once_it_is_committed(db, django_capture_on_commit_callbacks):
+    from evac.conftest import make_org
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation = make_org("denmark")
+    assert DataKey.objects.filter(organisation=organisation, state="active").count() == 1
+    # ...so that sealing needs no query for the key once the process has it.
+    keys.assume_committed_for_tests()
+    keys.active_key(organisation.pk)
+    with CaptureQueriesContext(connection) as queries:
+        keys.active_key(organisation.pk)
+    assert len(queries.captured_queries) == 0
