@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "evac.situation",
     "evac.programs",
     "evac.rosters",
+    "evac.flights",
     "evac.cases",
     "evac.imports",
     "evac.intake",
