@@ -45,6 +45,7 @@ Methods, as measured (benchmarks/allocation.py, README "Performance")
   (watchdog.py); if it fails or runs late, the greedy's answer stands.
 """
 
+import threading
 import time
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -77,7 +78,6 @@ __all__ = [
 
 METHODS = ("rolling", "greedy")
 DEFAULT_TIME_LIMIT = 55.0  # seconds for the whole run; the target is 50,000 families in under 60 s
-HORIZON_SHARE = 0.6  # of the time limit, for the rolling horizon; the rest for the bound
 
 
 @dataclass(frozen=True)
@@ -88,11 +88,12 @@ class Allocation:
     lp_bound: float | None  # None when the bound could not be computed in time
     gap: float | None  # (lp_bound - objective) / lp_bound, a fraction: 0.001 is 0.1 %
     solver: str  # what produced the placements, e.g. "rolling horizon (HiGHS, 25/25 windows)"
-    seconds: float
+    seconds: float  # the whole run, bound included
     moved: frozenset = frozenset()  # notified groups no longer on the flight they were told
     people_placed: int = 0
     bound_converged: bool = False  # False: the bound is valid but looser than the LP optimum
-    bound_seconds: float = 0.0  # of `seconds`, spent on the bound
+    solve_seconds: float = 0.0  # until the placements were final (the bound may run on after)
+    bound_seconds: float = 0.0  # spent on the bound, beside the solve
     notes: tuple[str, ...] = field(default=())  # timeouts and fallbacks, for the planner's log
 
 
@@ -105,19 +106,23 @@ def allocate(
     method: str = "rolling",
     time_limit: float = DEFAULT_TIME_LIMIT,
     bound: bool = True,
+    bound_time_limit: float | None = None,
     stability: float = DEFAULT_STABILITY,
     assumed_kg_per_person: float = ASSUMED_KG_PER_PERSON,
     window: int = WINDOW,
     step: int = STEP,
     pool_factor: float = POOL_FACTOR,
     worker: SolverWorker | None = None,
+    bound_worker: SolverWorker | None = None,
     backend: str = DEFAULT_BACKEND,
 ) -> Allocation:
     """Allocate `groups` to `flights`. `previous` is the last run's placement (group key -> flight key)
     and `notified` the groups already told their flight: the run keeps those where it can.
 
-    `time_limit` bounds the whole run, solver calls included (they are killed when late). A `worker`
-    may be passed to reuse one solver process over several runs; otherwise one is started and stopped.
+    `time_limit` bounds the allocation, solver calls included (they are killed when late); the bound
+    runs beside it until `bound_time_limit` (default: the same). A `worker` (windows) and a
+    `bound_worker` may be passed to reuse solver processes over several runs; otherwise they are started
+    and stopped here.
     Raises AllocationInputError for input that cannot be allocated (nothing is changed anywhere).
     """
     started = time.monotonic()
@@ -140,20 +145,40 @@ def allocate(
     best, solver, notes = problem.assign.copy(), "greedy", []
     _require_valid(problem, best)
 
-    own_worker = worker is None and (method == "rolling" or bound)
-    if own_worker:
-        worker = SolverWorker(backend)
+    # The bound runs beside the rolling horizon, in its own solver process and a thread of ours (which
+    # mostly waits, or prices in numpy, which releases the interpreter lock): the two take about as
+    # long, and the machine has more than one core.
+    workers: list[SolverWorker] = []
+    bounding: dict = {}
+    thread = None
+    if bound and len(problem.candidates):
+        if bound_worker is None:
+            bound_worker = SolverWorker(backend)
+            workers.append(bound_worker)
+        bound_deadline = started + (time_limit if bound_time_limit is None else bound_time_limit)
+        thread = threading.Thread(
+            target=lambda: bounding.update(
+                result=lp_bound(problem, best.copy(), bound_worker, bound_deadline)
+            ),
+            name="lp-bound",
+            daemon=True,
+        )
+        thread.start()
     try:
         if method == "rolling" and len(problem.candidates):
-            horizon_deadline = started + time_limit * (HORIZON_SHARE if bound else 1.0)
+            if worker is None:
+                worker = SolverWorker(backend)
+                workers.append(worker)
             problem.restart()
             report = rolling_horizon(
-                problem, worker, horizon_deadline, window=window, step=step, pool_factor=pool_factor
+                problem, worker, started + time_limit, window=window, step=step, pool_factor=pool_factor
             )
             notes.extend(report.fallbacks)
             candidate = problem.assign.copy()
             if problem.violations(candidate):  # a bug, not a solver's whim: keep the greedy
                 notes.append("the rolling horizon broke a rule; the greedy's allocation is kept")
+            elif report.solved == 0:
+                solver = "greedy (the solver did not answer)"
             elif problem.objective(candidate) >= problem.objective(best):
                 best = candidate
                 solver = f"rolling horizon (HiGHS, {report.solved}/{report.windows} windows)"
@@ -161,24 +186,35 @@ def allocate(
                 notes.append("the rolling horizon did worse than the greedy; the greedy's allocation is kept")
         problem.reset(best)
         objective = problem.objective(best)
+        solve_seconds = time.monotonic() - started
         value, converged, bound_seconds = None, False, 0.0
-        if bound:
-            result = lp_bound(problem, best, worker, started + time_limit)
-            value, converged, bound_seconds = result.value, result.converged, result.seconds
-            if value is None:
+        if not bound:
+            pass
+        elif thread is None:  # nothing to place: the pins are the whole answer
+            value, converged = problem.objective(problem.pinned_assign), True
+        else:
+            thread.join()  # the bound stops itself at its deadline; its solver calls are watched
+            result = bounding.get("result")
+            if result is None or result.value is None:
                 notes.append("the LP bound could not be computed in time")
-            elif not converged:
-                notes.append(f"the LP bound stopped after {result.rounds} rounds: valid, but not the LP optimum")
+            else:
+                value, converged, bound_seconds = result.value, result.converged, result.seconds
+                if not converged:
+                    notes.append(
+                        f"the LP bound stopped after {result.rounds} rounds: valid, but above the LP optimum"
+                    )
     finally:
-        if own_worker:
-            worker.close()
+        for each in workers:
+            each.close()
 
     gap = None
     if value is not None:
         value = max(value, objective)  # equal up to rounding when the greedy is optimal
         gap = (value - objective) / value if value > 0 else 0.0
-    allocation = _result(problem, best, objective, value, gap, solver, started, converged, notes, previous, notified)
-    return replace(allocation, bound_seconds=bound_seconds)
+    allocation = _result(
+        problem, best, objective, value, gap, solver, started, converged, notes, previous, notified
+    )
+    return replace(allocation, bound_seconds=bound_seconds, solve_seconds=solve_seconds)
 
 
 def _require_valid(problem: Problem, assign: np.ndarray) -> None:
@@ -213,27 +249,34 @@ def _result(problem, assign, objective, bound, gap, solver, started, converged, 
 
 def _reasons(problem: Problem, assign: np.ndarray) -> dict[int, Reason]:
     """A reason for every group left out. A candidate left out found no flight it fits with room for it
-    (the greedy's top-up tried them all): "lower priority" when every group on those flights is at
-    least as urgent, "no room" when a less urgent one flies there because it fitted the room left."""
+    (the greedy's top-up tried them all). Of the groups on those flights: if one less urgent flies
+    because it fitted the room left, "no room" (whole families do not always pack); else if one less
+    urgent was pinned there, "room pinned"; else all are at least as urgent: "lower priority"."""
     reasons = {g: r for g, r in problem.reasons.items() if assign[g] < 0}
     waiting = problem.candidates[assign[problem.candidates] < 0]
     if len(waiting) == 0:
         return reasons
-    placed = np.flatnonzero(assign >= 0)
-    least_urgent = np.full(problem.F, np.inf)
-    np.minimum.at(least_urgent, assign[placed], problem.priority[placed])
+    least_urgent = {}
+    for pinned in (False, True):
+        placed = np.flatnonzero((assign >= 0) & (problem.pinned == pinned))
+        least = np.full(problem.F, np.inf)
+        np.minimum.at(least, assign[placed], problem.priority[placed])
+        least_urgent[pinned] = least
     flights = np.arange(problem.F)
     for start in range(0, len(waiting), 8192):
         gs = waiting[start : start + 8192]
-        bumped = (problem.fits_matrix(gs, flights) & (least_urgent[None, :] < problem.priority[gs, None])).any(
-            axis=1
-        )
-        for g, b in zip(gs.tolist(), bumped.tolist(), strict=True):
-            reasons[g] = Reason.NO_ROOM if b else Reason.LOWER_PRIORITY
+        fits = problem.fits_matrix(gs, flights)
+        priority = problem.priority[gs, None]
+        packed = (fits & (least_urgent[False][None, :] < priority)).any(axis=1)
+        pinned = (fits & (least_urgent[True][None, :] < priority)).any(axis=1)
+        for g, p, q in zip(gs.tolist(), packed.tolist(), pinned.tolist(), strict=True):
+            reasons[g] = Reason.NO_ROOM if p else Reason.ROOM_PINNED if q else Reason.LOWER_PRIORITY
     return reasons
 
 
-def merge_linked(families: Iterable[FamilyGroup], links: Iterable[tuple[Hashable, Hashable]]) -> list[FamilyGroup]:
+def merge_linked(
+    families: Iterable[FamilyGroup], links: Iterable[tuple[Hashable, Hashable]]
+) -> list[FamilyGroup]:
     """Merge families linked (directly or through others) into one group each, which travels whole.
 
     The group takes the key of its most urgent member (the first given among equals) and that priority,

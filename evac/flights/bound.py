@@ -29,6 +29,7 @@ from evac.flights.watchdog import SolverUnavailable, SolverWorker
 CHUNK = 4096  # groups priced at once: a chunk x 200 flights of floats is a few MB
 MAX_NEW_COLUMNS = 10_000  # per round, the most promising first
 NEIGHBOURS = 4  # first columns: flights up to this far from the heuristic's, either side
+LP_OPTIONS = {"simplex_strategy": 4}  # primal simplex: after new columns the last basis stays feasible
 RELATIVE_TOLERANCE = 1e-7  # converged when the bound and the restricted LP agree this closely
 
 
@@ -59,6 +60,7 @@ def lp_bound(problem: Problem, assign: np.ndarray, worker: SolverWorker, deadlin
         "seats_left": seats_left,
         "medical_left": medical_left,
         "kg_left": kg_left,
+        "options": LP_OPTIONS,
     }
     limited = np.flatnonzero(np.isfinite(kg_left))
     present = np.zeros((len(groups), problem.F), dtype=bool)
@@ -71,9 +73,7 @@ def lp_bound(problem: Problem, assign: np.ndarray, worker: SolverWorker, deadlin
     try:
         worker.call("lp_open", payload, deadline - time.monotonic())
         while True:
-            t_call = time.monotonic()
             answer = worker.call("lp_add", new, deadline - time.monotonic())
-            t_call = time.monotonic() - t_call
             rounds += 1
             duals = np.maximum(answer["row_dual"], 0.0)
             n = len(groups)
@@ -83,7 +83,6 @@ def lp_bound(problem: Problem, assign: np.ndarray, worker: SolverWorker, deadlin
             c = np.zeros(problem.F)
             c[limited] = duals[n + 2 * problem.F :]
             bound, new = _price(problem, groups, present, u, a, b, c)
-            import sys; print(f"round {rounds} t={time.monotonic()-started:.1f} rmp={answer['objective']:.1f} L={bound:.1f} new={len(new['group'])} call={t_call:.2f}", file=sys.stderr)
             best = min(best, bound)
             restricted = answer["objective"]
             if best - restricted <= RELATIVE_TOLERANCE * max(1.0, abs(best)) or len(new["group"]) == 0:

@@ -78,7 +78,11 @@ def first_fit(
         f = int(previous[g])
         if notified[g] and f in flights:
             i = f - lo
-            if seats[g] <= seats_left[i] and medical[g] <= medical_left[i] and kg[g] <= kg_left[i] + KG_TOLERANCE:
+            if (
+                seats[g] <= seats_left[i]
+                and medical[g] <= medical_left[i]
+                and kg[g] <= kg_left[i] + KG_TOLERANCE
+            ):
                 seats_left[i] -= int(seats[g])
                 medical_left[i] -= int(medical[g])
                 kg_left[i] -= float(kg[g])

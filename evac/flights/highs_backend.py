@@ -119,7 +119,12 @@ def solve_window(state: dict, payload: dict) -> dict:
         if cost[rounded].sum() > cost[warm].sum():
             best = rounded
         if relaxed - cost[best].sum() <= gap * abs(relaxed):
-            return {"chosen": best, "objective": float(cost[best].sum()), "dual_bound": relaxed, "status": "LP"}
+            return {
+                "chosen": best,
+                "objective": float(cost[best].sum()),
+                "dual_bound": relaxed,
+                "status": "LP",
+            }
 
     highs.changeColsIntegrality(
         n_cols, np.arange(n_cols, dtype=np.int32), np.full(n_cols, highspy.HighsVarType.kInteger)
@@ -181,7 +186,7 @@ def lp_open(state: dict, payload: dict) -> int:
     """Start the restricted master LP of the bound: the rows, no columns yet."""
     upper, kg_row = _rows(payload)
     highs = highspy.Highs()
-    _silent(highs)
+    _silent(highs, **payload.get("options", {}))
     highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
     n_rows = len(upper)
     highs.addRows(

@@ -35,6 +35,7 @@ class Reason(enum.StrEnum):
     NO_FLIGHT_LARGE_ENOUGH = "no_flight_large_enough"  # no aircraft could take it even empty
     LOWER_PRIORITY = "lower_priority"  # fits an aircraft, but the room went to groups at least as urgent
     NO_ROOM = "no_room"  # the room left on every flight it fits is too small for the whole group
+    ROOM_PINNED = "room_pinned"  # less urgent groups a planner pinned took the room it would have had
     PINNED_FLIGHT_UNKNOWN = "pinned_flight_unknown"  # pinned to a flight not in this run
     PINNED_FLIGHT_TOO_SMALL = "pinned_flight_too_small"  # pinned to a flight it does not fit even empty
     PINNED_FLIGHT_FULL = "pinned_flight_full"  # pinned groups more urgent took the pinned flight's room
@@ -81,7 +82,11 @@ def _check_count(name: str, value: Any, owner: str, *, minimum: int) -> int:
 def _check_kg(value: Any, owner: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (0 <= value < math.inf):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | np.number)
+        or not (0 <= value < math.inf)
+    ):
         raise AllocationInputError(f"{owner}: payload_kg must be a number >= 0 or None, not {value!r}")
     return float(value)
 
@@ -94,7 +99,11 @@ def check_group(group: FamilyGroup) -> None:
         raise AllocationInputError(f"{owner}: needs {medical} medical places for {people} people")
     _check_kg(group.payload_kg, owner)
     priority = group.priority
-    if isinstance(priority, bool) or not isinstance(priority, int | float | np.number) or not (0 < priority < math.inf):
+    if (
+        isinstance(priority, bool)
+        or not isinstance(priority, int | float | np.number)
+        or not (0 < priority < math.inf)
+    ):
         raise AllocationInputError(f"{owner}: priority must be a number > 0, not {priority!r}")
 
 
@@ -295,9 +304,9 @@ class Problem:
         self.assign = assign.copy()
         placed = np.flatnonzero(self.assign >= 0)
         to = self.assign[placed]
-        self.seats_left = self.seat_cap - np.bincount(to, weights=self.seats[placed], minlength=self.F).astype(
-            np.int64
-        )
+        self.seats_left = self.seat_cap - np.bincount(
+            to, weights=self.seats[placed], minlength=self.F
+        ).astype(np.int64)
         self.medical_left = self.medical_cap - np.bincount(
             to, weights=self.medical[placed], minlength=self.F
         ).astype(np.int64)

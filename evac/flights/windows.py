@@ -24,7 +24,7 @@ WINDOW = 8  # flights in a window
 STEP = 4  # flights kept from each window's solution
 POOL_FACTOR = 2.0  # pool size, in people, per free seat in the window
 MIP_REL_GAP = 1e-4
-MIN_WINDOW_SECONDS = 1.0  # never give a window less than this, even late: the greedy is the fallback
+MIN_WINDOW_SECONDS = 1.0  # a window's share of the time left, at least (but never past the deadline)
 
 
 @dataclass
@@ -54,7 +54,11 @@ def rolling_horizon(
         last = flights.stop == problem.F
         keep = flights if last else range(t, t + step)
         windows_left = len(starts) - number if not last else 1
-        budget = max(MIN_WINDOW_SECONDS, (deadline - time.monotonic()) / windows_left)
+        remaining = deadline - time.monotonic()
+        if remaining < MIN_WINDOW_SECONDS / 2:
+            report.fallbacks.append(f"out of time at flight {t + 1}: the greedy placed the rest")
+            break
+        budget = min(remaining, max(MIN_WINDOW_SECONDS, remaining / windows_left))
         report.windows += 1
         _solve_window(problem, worker, flights, keep, budget, pool_factor, mip_rel_gap, report)
         if last:
