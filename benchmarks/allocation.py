@@ -76,7 +76,9 @@ def instance(families: int, flights: int, seed: int) -> tuple[list[FamilyGroup],
     return merge_linked(groups, links), flight_list
 
 
-def run_one(families: int, flights: int, method: str, seed: int, time_limit: float, bound_limit: float) -> dict:
+def run_one(
+    families: int, flights: int, method: str, seed: int, time_limit: float, bound_limit: float
+) -> dict:
     groups, flight_list = instance(families, flights, seed)
     started = time.perf_counter()
     result = allocate(
