@@ -113,12 +113,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="*", default=[f"{a}:{b}" for a, b in SIZES], help="families:flights")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--time-limit", type=float, default=55.0)
+    parser.add_argument("--time-limit", type=float, default=55.0, help="for the allocation")
+    parser.add_argument(
+        "--bound-seconds", type=float, default=600.0, help="for the LP bound, run beside it until converged"
+    )
     parser.add_argument("--one", nargs=3, metavar=("FAMILIES", "FLIGHTS", "METHOD"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         families, flights, method = int(args.one[0]), int(args.one[1]), args.one[2]
-        print(json.dumps(run_one(families, flights, method, args.seed, args.time_limit)))
+        print(json.dumps(run_one(families, flights, method, args.seed, args.time_limit, args.bound_seconds)))
         return
 
     print(
@@ -140,6 +143,8 @@ def main() -> None:
                 str(args.seed),
                 "--time-limit",
                 str(args.time_limit),
+                "--bound-seconds",
+                str(args.bound_seconds),
             ]
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
             runs[method] = json.loads(output.strip().splitlines()[-1])

@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 DEFAULT_BACKEND = "evac.flights.highs_backend"
+STARTUP_SECONDS = 30
 
 
 class SolverUnavailable(Exception):
@@ -32,6 +33,7 @@ class SolverUnavailable(Exception):
 
 def _serve(connection: Connection, backend_name: str) -> None:
     backend = importlib.import_module(backend_name)
+    connection.send("ready")
     state: dict[str, Any] = {}
     while True:
         try:
@@ -53,7 +55,7 @@ class SolverWorker:
     """A child process serving solver calls, each under its own deadline.
 
     Use as a context manager. After a timeout the child is killed; the next call starts a new one (its
-    start-up counted against that call's deadline), so one stuck window does not cost the others.
+    start-up not counted against that call's deadline), so one stuck window does not cost the others.
     """
 
     def __init__(self, backend: str = DEFAULT_BACKEND):
@@ -84,16 +86,29 @@ class SolverWorker:
                 stdout=subprocess.DEVNULL,
                 env=environment,
             )
+        except OSError as error:
+            ours.close()
+            raise SolverUnavailable(f"the solver process could not start ({error})") from None
         finally:
             theirs.close()
         self._connection = Connection(ours.detach())
+        # Wait for the imports (half a second, more on a busy machine) here, so that they do not eat
+        # into the first call's deadline: after a kill, the next window would otherwise time out too.
+        try:
+            ready = self._connection.poll(STARTUP_SECONDS) and self._connection.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.failures += 1
+            self.kill()
+            raise SolverUnavailable(f"the solver process did not start within {STARTUP_SECONDS} s")
 
     def call(self, name: str, payload: Any, timeout: float) -> Any:
         """Run backend.name(state, payload) in the child; its result, or SolverUnavailable once `timeout`
         seconds have passed (the child is then killed)."""
+        self.start()
         deadline = time.monotonic() + max(0.0, timeout)
         try:
-            self.start()
             self._connection.send((name, payload))
             if not self._connection.poll(max(0.0, deadline - time.monotonic())):
                 self.timeouts += 1

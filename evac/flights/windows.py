@@ -20,10 +20,12 @@ from evac.flights.greedy import first_fit, greedy_fill
 from evac.flights.problem import KG_TOLERANCE, Problem
 from evac.flights.watchdog import SolverUnavailable, SolverWorker
 
-WINDOW = 8  # flights in a window
-STEP = 4  # flights kept from each window's solution
+WINDOW = 10  # flights in a window
+STEP = 10  # flights kept from each window's solution (measured: at 50,000 families the time is better
+# spent on fewer, longer windows than on overlapping ones)
 POOL_FACTOR = 2.0  # pool size, in people, per free seat in the window
 MIP_REL_GAP = 1e-4
+WATCHDOG_GRACE = 1.0  # seconds past a window's budget before its solver is killed
 MIN_WINDOW_SECONDS = 1.0  # a window's share of the time left, at least (but never past the deadline)
 
 
@@ -55,10 +57,10 @@ def rolling_horizon(
         keep = flights if last else range(t, t + step)
         windows_left = len(starts) - number if not last else 1
         remaining = deadline - time.monotonic()
-        if remaining < MIN_WINDOW_SECONDS / 2:
+        if remaining < MIN_WINDOW_SECONDS + WATCHDOG_GRACE:
             report.fallbacks.append(f"out of time at flight {t + 1}: the greedy placed the rest")
             break
-        budget = min(remaining, max(MIN_WINDOW_SECONDS, remaining / windows_left))
+        budget = min(remaining - WATCHDOG_GRACE, max(MIN_WINDOW_SECONDS, remaining / windows_left))
         report.windows += 1
         _solve_window(problem, worker, flights, keep, budget, pool_factor, mip_rel_gap, report)
         if last:
@@ -116,12 +118,12 @@ def _solve_window(problem, worker, flights, keep, budget, pool_factor, mip_rel_g
         "kg_left": kg_left,
         "columns": {"group": rows, "flight": cols, "cost": cost},
         "warm": warm_columns,
-        # HiGHS is asked to stop a little before the watchdog would kill it, to return its best.
+        # HiGHS's own limit usually works: the watchdog, later, is for when it does not.
         "time_limit": max(0.2, 0.8 * budget),
         "mip_rel_gap": mip_rel_gap,
     }
     try:
-        answer = worker.call("solve_window", payload, budget)
+        answer = worker.call("solve_window", payload, budget + WATCHDOG_GRACE)
         if answer["chosen"] is None:
             report.fallbacks.append(f"flights {lo + 1}-{flights.stop}: {answer['status']}")
         elif cost[answer["chosen"]].sum() + 1e-9 < cost[warm_columns].sum():

@@ -21,9 +21,9 @@ def test_a_hanging_solver_is_killed_and_the_greedy_result_returned():
     groups, flights = instance()
     greedy = allocate(groups, flights, method="greedy", bound=False)
     started = time.monotonic()
-    allocation = allocate(groups, flights, time_limit=2.0, backend=HANGING)
+    allocation = allocate(groups, flights, time_limit=4.0, backend=HANGING)
     elapsed = time.monotonic() - started
-    assert elapsed < 6  # the time limit, the kill and a process start or two; not the solver's 600 s
+    assert elapsed < 9  # the time limit, the kill and a process start or two; not the solver's 600 s
     assert allocation.placements == greedy.placements
     assert allocation.objective == greedy.objective
     assert allocation.solver.startswith("greedy")
