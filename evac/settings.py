@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "evac.programs",
     "evac.rosters",
     "evac.ranking",
+    "evac.flights",
     "evac.cases",
     "evac.imports",
     "evac.exports",

@@ -15,4 +15,6 @@ class ProtectionConfig(AppConfig):
         # Each request reads the organisations' keys afresh, so that a key shredded by a command is gone
         # from every server process at its next request, not at its next restart.
         request_started.connect(keys.forget_keys, dispatch_uid="evac.protection.forget_keys")
-        post_save.connect(keys.key_for_new_organisation, sender=Organisation, dispatch_uid="evac.protection.new_org")
+        post_save.connect(
+            keys.key_for_new_organisation, sender=Organisation, dispatch_uid="evac.protection.new_org"
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FlightsConfig(AppConfig):
+    name = "evac.flights"
+    label = "flights"
