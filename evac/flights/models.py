@@ -1,2 +1,178 @@
-# Flights and seat assignments will live here. The seat allocation engine (allocation.py and its
-# siblings) is plain Python over dataclasses and needs no model.
+"""Flights, the families placed on them, and each person's boarding pass.
+
+The allocation engine (allocation.py and its siblings) is plain Python over dataclasses; these models are
+what it reads from and writes to (evac/flights/services.py), and what the gate checks against.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from evac.accounts.models import Organisation
+
+
+class FlightStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    BOARDING = "boarding", _("Boarding")
+    DEPARTED = "departed", _("Departed")
+    LANDED = "landed", _("Landed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Flight(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="flights")
+    call_sign = models.CharField(_("call sign"), max_length=20)
+    aircraft = models.CharField(_("aircraft"), max_length=60)
+    seats = models.PositiveIntegerField(_("seats"))
+    medical_places = models.PositiveSmallIntegerField(_("medical places"), default=0)
+    payload_kg = models.PositiveIntegerField(_("payload (kg)"), null=True, blank=True)
+    departs_at = models.DateTimeField(_("departs at"))
+    origin = models.CharField(_("origin"), max_length=60, default="Kabul (KBL)")
+    destination = models.CharField(_("destination"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FlightStatus.choices, default=FlightStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["departs_at", "call_sign"]
+        indexes = [models.Index(fields=["organisation", "status", "departs_at"], name="flight_org_status")]
+        verbose_name = _("flight")
+        verbose_name_plural = _("flights")
+
+    def __str__(self) -> str:
+        return f"{self.call_sign} {self.departs_at:%Y-%m-%d %H:%M}"
+
+
+class Placement(models.Model):
+    """A case's family on a flight, as the last allocation (or a planner) put it.
+
+    One row per case at most. `pinned` keeps it on this flight through re-runs; `notified_at` marks a
+    family that was told (a re-run moves such families only when it must).
+    """
+
+    application = models.OneToOneField(
+        "cases.Application", on_delete=models.CASCADE, related_name="placement"
+    )
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="placements")
+    pinned = models.BooleanField(_("pinned"), default=False)
+    placed_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} on {self.flight_id}"
+
+
+class Hold(models.Model):
+    """A planner holds a family back from allocation (a document to check, a medical escort to find)."""
+
+    application = models.OneToOneField("cases.Application", on_delete=models.CASCADE, related_name="hold")
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"hold on {self.application_id}"
+
+
+class FamilyLink(models.Model):
+    """Families that must travel together (an elderly parent's case and a son's): allocation treats the
+    linked cases as one group, at the priority of the most urgent."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    a = models.ForeignKey("cases.Application", on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey("cases.Application", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["a", "b"], name="family_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.a_id} with {self.b_id}"
+
+
+class AllocationRun(models.Model):
+    """One run of the allocation, with what it found, for the flight board and the audit."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="allocation_runs")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    families_placed = models.PositiveIntegerField(default=0)
+    people_placed = models.PositiveIntegerField(default=0)
+    families_left_out = models.PositiveIntegerField(default=0)
+    objective = models.FloatField(null=True, blank=True)
+    lp_bound = models.FloatField(null=True, blank=True)
+    gap = models.FloatField(null=True, blank=True)
+    solver = models.CharField(max_length=40, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    # Why each family left out was left out: {application reference: reason}.
+    left_out = models.JSONField(default=dict, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"allocation {self.public_id} ({self.state})"
+
+
+class BoardingPass(models.Model):
+    """One person's pass for one flight. The QR code carries a signed token naming this pass; the gate
+    accepts each token once."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        BOARDED = "boarded", _("Boarded")
+        REFUSED = "refused", _("Refused")
+        VOID = "void", _("Void")  # the family was moved to another flight, or off the plan
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="passes")
+    person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="boarding_passes")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.ISSUED)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    # The token's random part: a pass re-issued gets a new one, and the old token stops working.
+    nonce = models.CharField(max_length=32)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    gate = models.CharField(max_length=40, blank=True)
+    refusal_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flight", "person"],
+                condition=~models.Q(state="void"),
+                name="one_live_pass_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"pass {self.public_id} ({self.state})"
