@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "evac.rosters",
     "evac.cases",
     "evac.imports",
+    "evac.matching",
     "evac.intake",
     "evac.api",
     "evac.demo",
