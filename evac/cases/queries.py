@@ -1,11 +1,11 @@
 """Reading cases: the case list's filters and search, shared by the pages and (later) the API."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from evac.accounts.models import Organisation
 from evac.cases.models import Application, Employment
 from evac.core import references
-from evac.core.text import fold
+from evac.matching.search import query_terms
 
 ORDERINGS = {
     "priority": ("-priority", "created_at", "id"),
@@ -38,9 +38,16 @@ def search_cases(
         if references.is_valid(q):
             cases = cases.filter(reference=references.normalise(q))
         else:
-            # Every word must appear in the family's folded names (a trigram index serves this on PostgreSQL).
-            for word in fold(q).split():
-                cases = cases.filter(search_text__contains=word)
+            # Every word must appear in the family's names, as typed or by one of its spelling-folded keys
+            # (evac.matching.search); a trigram index serves each LIKE on PostgreSQL.
+            for alternatives in query_terms(q):
+                matches = Q()
+                for substrings in alternatives:
+                    both = Q()
+                    for substring in substrings:
+                        both &= Q(search_text__contains=substring)
+                    matches |= both
+                cases = cases.filter(matches)
     return cases.select_related("program", "province").order_by(
         *ORDERINGS.get(sort or "priority", ORDERINGS["priority"])
     )

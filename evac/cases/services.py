@@ -18,6 +18,7 @@ from evac.cases.models import Application, Employment, Person, Relationship, Sta
 from evac.cases.workflow import Status, required_capability
 from evac.core import references
 from evac.core.text import fold
+from evac.matching.search import index_terms
 from evac.rosters.services import resolve_employer
 
 CASE = "application"
@@ -28,7 +29,9 @@ class StaleCase(Exception):
 
 
 def family_summary(people: Sequence[Person]) -> tuple[str, int, str]:
-    """The principal's name, the family's size and the folded names the case list searches."""
+    """The principal's name, the family's size and the text the case list searches: every member's names
+    folded as typed, then their spelling-folded keys and skeletons (evac.matching.search), so that
+    "Mohamed Ouali" finds "Muhammad Wali" and "محمد ولی". Names only: never a document or a phone."""
     principal = next(
         (p for p in people if p.relationship == Relationship.SELF), people[0] if people else None
     )
@@ -43,8 +46,10 @@ def family_summary(people: Sequence[Person]) -> tuple[str, int, str]:
                 person.native_name,
             )
         )
-    search = " ".join(sorted({fold(w) for w in words if w and fold(w)}))
-    return (principal.full_name if principal else ""), len(people), search
+    names = [w for w in words if w]
+    typed = sorted({fold(w) for w in names} - {""})
+    keys = sorted(frozenset().union(*(index_terms(w) for w in names)))
+    return (principal.full_name if principal else ""), len(people), " ".join(typed + keys)
 
 
 def refresh_family_summary(application: Application) -> None:

@@ -1,0 +1,83 @@
+"""Searching names through one indexed text column (see docs/decisions/003-case-search.md).
+
+A case's search_text holds its family's names folded as typed (evac.core.text.fold), then keys from
+evac.matching.names, each a word of its own behind a marker:
+
+- "=muhamad"  a name's folded key: Latin names, and Perso-Arabic names evac knows (محمد is "=muhamad");
+- ":mhmd:"    the skeleton of a Latin name, for a Perso-Arabic word searched that evac cannot fold;
+- "~zmr~"     the skeleton of a Perso-Arabic name evac cannot fold, for a Latin word searched.
+
+Skeletons only bridge the two scripts, never one script to itself: "Mahmood" and "Mohammad" share
+the consonants m-h-m-d but not their folded keys, so a search for one does not bring every case of the
+other. A folded key matches as a prefix (typing "Muham" already finds Mohammad); a skeleton matches
+whole. The markers are characters evac.core.text.fold turns into spaces, so no name typed as it is can
+look like a key.
+"""
+
+from functools import lru_cache
+
+from evac.core.text import fold as plain_fold
+from evac.matching.names import (
+    is_native,
+    is_title,
+    name_tokens,
+    normalise,
+    token_fold,
+    token_parts,
+    token_skeleton,
+)
+
+FOLDED = "="
+LATIN_BONES = ":"
+NATIVE_BONES = "~"
+
+
+@lru_cache(maxsize=131072)
+def index_terms(name: str) -> frozenset[str]:
+    """The keys a case stores for one name (a given name, a father's name, a name in Dari...): for each of
+    its words and each part of a compound word (Abdul, Rahman; Hekmat, Ullah)."""
+    terms: set[str] = set()
+    for token in name_tokens(name):
+        parts = token_parts(token)
+        for piece in (token, *parts) if len(parts) > 1 else (token,):
+            key, bones = token_fold(piece), token_skeleton(piece)
+            if key:
+                terms.add(FOLDED + key)
+            if not is_native(piece) and bones:
+                terms.add(LATIN_BONES + bones + LATIN_BONES)
+            elif key is None and bones:
+                terms.add(NATIVE_BONES + bones + NATIVE_BONES)
+    return frozenset(terms)
+
+
+def _word_terms(token: str) -> list[str]:
+    """What one searched name word may match besides itself (see the module's docstring)."""
+    key, bones = token_fold(token), token_skeleton(token)
+    terms = [FOLDED + key] if key else []
+    if bones and (not is_native(token) or key is None):
+        if is_native(token):
+            terms.append(LATIN_BONES + bones + LATIN_BONES)
+        terms.append(NATIVE_BONES + bones + NATIVE_BONES)
+    return terms
+
+
+def query_terms(query: str) -> list[list[tuple[str, ...]]]:
+    """What a search needs in search_text: for every word searched, one of its alternatives, where an
+    alternative is a few substrings that must all be there. A word is always its own alternative, as
+    typed (folded), so nothing found before is lost. Titles are not required (a search for "Haji Karim"
+    finds Karim), words with digits are not names (Ahmad1 stays Ahmad1)."""
+    words = plain_fold(query).split()
+    titles = {w for w in words if w.isalpha() and all(is_title(n) for n in normalise(w).split())}
+    required = [w for w in words if w not in titles] or words
+    conditions: list[list[tuple[str, ...]]] = []
+    for word in required:
+        alternatives: list[tuple[str, ...]] = [(word,)]
+        tokens = name_tokens(word) if word.isalpha() else ()
+        if len(tokens) == 1:
+            alternatives += [(term,) for term in _word_terms(tokens[0])]
+        elif len(tokens) > 1:  # Gulahmad: both names, wherever they are
+            keys = [token_fold(t) for t in tokens]
+            if all(keys):
+                alternatives.append(tuple(FOLDED + k for k in keys))  # type: ignore[operator]
+        conditions.append(alternatives)
+    return conditions
