@@ -145,6 +145,7 @@ LATIN_VARIANTS: dict[str, tuple[str, ...]] = {
         "mohmmad",
     ),
     "ahmad": ("ahmed", "ahmet", "ahmat", "ehmad"),
+    "abdullah": ABDULLAH,
     "mahmood": ("mahmud", "mahmoud", "mehmood", "mehmud", "mahmod", "mehmoud"),
     "rahman": ("rehman", "rahmon", "rahmane"),
     "rahmat": ("rehmat",),
@@ -594,7 +595,7 @@ NATIVE_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Mangal", ("منگل",)),
     ("Zadran", ("زدران", "ځدران")),
     ("Kakar", ("کاکر", "کاکړ")),
-    ("Taraki", ("ترکی", "تره کی")),
+    ("Taraki", ("ترکی", "ترهکی")),
     ("Wardak", ("وردک",)),
     ("Momand", ("مومند", "مهمند")),
     ("Afridi", ("افریدی",)),
@@ -640,10 +641,10 @@ NATIVE_SKELETON: dict[str, str] = {
     "ی": "y", "ي": "y", "ى": "y", "ې": "y", "ۍ": "y", "ے": "y", "ئ": "y",
     "ا": "a", "آ": "a", "أ": "a", "إ": "a", "ٱ": "a", "ع": "a",
 }  # fmt: skip
-# Latin spellings of the same sounds, longest first; each maps to one skeleton letter. Latin vowels, w
-# and y follow the same position rules as ا و ی.
+# Latin spellings of the same sounds, two letters first; each maps to one skeleton letter (ts and dz are
+# the Pashto letters څ and ځ). Latin vowels, w and y follow the same position rules as ا و ی.
 LATIN_SKELETON: dict[str, str] = {
-    "kh": "x", "sh": "c", "zh": "z", "gh": "g", "dh": "z", "ph": "f", "ch": "c",
+    "kh": "x", "sh": "c", "zh": "z", "gh": "g", "dh": "z", "ph": "f", "ch": "c", "ts": "s", "dz": "z",
     "b": "b", "p": "p", "t": "t", "s": "s", "c": "k", "j": "j", "h": "h", "x": "x", "d": "d", "z": "z",
     "r": "r", "f": "f", "q": "k", "k": "k", "g": "g", "l": "l", "m": "m", "n": "n", "w": "w", "v": "w",
     "y": "y", "a": "a", "e": "a", "i": "a", "o": "a", "u": "a",
