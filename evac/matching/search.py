@@ -17,6 +17,7 @@ look like a key.
 from functools import lru_cache
 
 from evac.core.text import fold as plain_fold
+from evac.matching import tables
 from evac.matching.names import (
     is_native,
     is_title,
@@ -67,13 +68,21 @@ def query_terms(query: str) -> list[list[tuple[str, ...]]]:
     typed (folded), so nothing found before is lost. Titles are not required (a search for "Haji Karim"
     finds Karim), words with digits are not names (Ahmad1 stays Ahmad1)."""
     words = plain_fold(query).split()
-    titles = {w for w in words if w.isalpha() and all(is_title(n) for n in normalise(w).split())}
-    required = [w for w in words if w not in titles] or words
+    # Titles and a lone article (the al of Abd al-Rahman) are not the name searched for.
+    noise = {
+        w
+        for w in words
+        if w.isalpha() and all(is_title(n) or n in tables.ARTICLES for n in normalise(w).split())
+    }
+    required = [w for w in words if w not in noise] or words
     conditions: list[list[tuple[str, ...]]] = []
     for word in required:
         alternatives: list[tuple[str, ...]] = [(word,)]
         tokens = name_tokens(word) if word.isalpha() else ()
-        if len(tokens) == 1:
+        particle = tables.LATIN_SUFFIX_WORDS.get(normalise(word))
+        if particle:  # Ullah, Zai, Din written apart
+            alternatives.append((FOLDED + particle,))
+        elif len(tokens) == 1:
             alternatives += [(term,) for term in _word_terms(tokens[0])]
         elif len(tokens) > 1:  # Gulahmad: both names, wherever they are
             keys = [token_fold(t) for t in tokens]
