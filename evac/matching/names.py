@@ -120,16 +120,19 @@ def _canonical_latin(word: str) -> str:
         return word
     if word in tables.ABDUL_WORDS:
         return "abdul"
-    match = _LATIN_SUFFIX.match(word)
-    if match and match.group(1) in ("abd", "abdu", "abdo") and _SUFFIX_OF_FORM[match.group(2)] == "ullah":
+    suffixed = _LATIN_SUFFIX.match(word)
+    if (
+        suffixed
+        and suffixed.group(1) in ("abd", "abdu", "abdo")
+        and _SUFFIX_OF_FORM[suffixed.group(2)] == "ullah"
+    ):
         return "abdullah"  # Abdullha, Abdollah: Abd + ullah is Abdullah, not Abdul + lah
     for pattern in (_ABDUL_ASSIMILATED, _ABDUL_JOINED, _ABDUL_SUN):
         match = pattern.match(word)
         if match:
             return "abdul" + _canonical_latin("".join(match.groups()))
-    match = _LATIN_SUFFIX.match(word)
-    if match:
-        return match.group(1) + _SUFFIX_OF_FORM[match.group(2)]
+    if suffixed:
+        return suffixed.group(1) + _SUFFIX_OF_FORM[suffixed.group(2)]
     return word
 
 
@@ -513,7 +516,7 @@ class Agreement(models.TextChoices):
     CONTAINED = "contained", _("one name contains the other")
     CLOSE = "close", _("close spelling, a letter or two apart")
     DIFFERS = "differs", _("differs")
-    MISSING = "missing", _("not given on both sides")
+    MISSING = "missing", _("not given on one side")
 
 
 SCORES = {

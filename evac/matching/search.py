@@ -31,6 +31,8 @@ from evac.matching.names import (
 FOLDED = "="
 LATIN_BONES = ":"
 NATIVE_BONES = "~"
+# Name parts that are particles, in either script, by their Latin key.
+PARTICLES = {**{p: p for p in ("abdul", *tables.LATIN_SUFFIXES)}, **tables.NATIVE_PARTICLES}
 
 
 @lru_cache(maxsize=131072)
@@ -41,6 +43,9 @@ def index_terms(name: str) -> frozenset[str]:
     for token in name_tokens(name):
         parts = token_parts(token)
         for piece in (token, *parts) if len(parts) > 1 else (token,):
+            if piece != token and piece in PARTICLES:
+                terms.add(FOLDED + PARTICLES[piece])  # "Ullah" searched alone; its skeleton says nothing
+                continue
             key, bones = token_fold(piece), token_skeleton(piece)
             if key:
                 terms.add(FOLDED + key)
