@@ -4,14 +4,15 @@ A case's search_text holds its family's names folded as typed (evac.core.text.fo
 evac.matching.names, each a word of its own behind a marker:
 
 - "=muhamad"  a name's folded key: Latin names, and Perso-Arabic names evac knows (محمد is "=muhamad");
-- ":mhmd:"    the skeleton of a Latin name, for a Perso-Arabic word searched that evac cannot fold;
-- "~zmr~"     the skeleton of a Perso-Arabic name evac cannot fold, for a Latin word searched.
+- ":qmhmd:"   the skeleton of a Latin name, for a Perso-Arabic word searched that evac cannot fold;
+- "~vdlr~"    the skeleton of a Perso-Arabic name evac cannot fold (دلاور), for a Latin word searched.
 
 Skeletons only bridge the two scripts, never one script to itself: "Mahmood" and "Mohammad" share
 the consonants m-h-m-d but not their folded keys, so a search for one does not bring every case of the
 other. A folded key matches as a prefix (typing "Muham" already finds Mohammad); a skeleton matches
 whole. The markers are characters evac.core.text.fold turns into spaces, so no name typed as it is can
-look like a key.
+look like a key. The q and v are letters no skeleton or folded key contains: they give the two kinds of
+skeleton different trigrams, so that the index tells them apart before the LIKE has to.
 """
 
 from functools import lru_cache
@@ -29,8 +30,16 @@ from evac.matching.names import (
 )
 
 FOLDED = "="
-LATIN_BONES = ":"
-NATIVE_BONES = "~"
+
+
+def latin_bones(bones: str) -> str:
+    return ":q" + bones + ":"
+
+
+def native_bones(bones: str) -> str:
+    return "~v" + bones + "~"
+
+
 # Name parts that are particles, in either script, by their Latin key.
 PARTICLES = {**{p: p for p in ("abdul", *tables.LATIN_SUFFIXES)}, **tables.NATIVE_PARTICLES}
 
@@ -50,9 +59,9 @@ def index_terms(name: str) -> frozenset[str]:
             if key:
                 terms.add(FOLDED + key)
             if not is_native(piece) and bones:
-                terms.add(LATIN_BONES + bones + LATIN_BONES)
+                terms.add(latin_bones(bones))
             elif key is None and bones:
-                terms.add(NATIVE_BONES + bones + NATIVE_BONES)
+                terms.add(native_bones(bones))
     return frozenset(terms)
 
 
@@ -62,8 +71,8 @@ def _word_terms(token: str) -> list[str]:
     terms = [FOLDED + key] if key else []
     if bones and (not is_native(token) or key is None):
         if is_native(token):
-            terms.append(LATIN_BONES + bones + LATIN_BONES)
-        terms.append(NATIVE_BONES + bones + NATIVE_BONES)
+            terms.append(latin_bones(bones))
+        terms.append(native_bones(bones))
     return terms
 
 
@@ -93,5 +102,6 @@ def query_terms(query: str) -> list[list[tuple[str, ...]]]:
             keys = [token_fold(t) for t in tokens]
             if all(keys):
                 alternatives.append(tuple(FOLDED + k for k in keys))  # type: ignore[operator]
-        conditions.append(alternatives)
+        # A key that contains the word as typed adds nothing to it ("=nasrullah" for nasrullah).
+        conditions.append([a for a in alternatives if len(a) > 1 or a == (word,) or word not in a[0]])
     return conditions
