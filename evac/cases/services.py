@@ -18,8 +18,7 @@ from evac.audit.services import COMMAND, Origin, record_event
 from evac.cases.models import Application, Employment, Person, Relationship, StatusChange
 from evac.cases.workflow import Status, required_capability
 from evac.core import references
-from evac.core.text import fold
-from evac.matching.search import index_terms
+from evac.matching.search import index_terms, plain_words
 from evac.rosters.services import resolve_employer
 
 CASE = "application"
@@ -48,7 +47,7 @@ def family_summary(people: Sequence[Person]) -> tuple[str, int, str]:
             )
         )
     names = [w for w in words if w]
-    typed = sorted({fold(w) for w in names} - {""})
+    typed = sorted({plain_words(w) for w in names} - {""})
     keys = sorted(frozenset().union(*(index_terms(w) for w in names)))
     return (principal.full_name if principal else ""), len(people), " ".join(typed + keys)
 

@@ -393,16 +393,19 @@ def _known_latin() -> frozenset[str]:
 _KNOWN_LATIN = _known_latin()
 
 
+def _joined(keys: list[str | None]) -> str | None:
+    """Keys joined, or None when one of them is unknown."""
+    known = [k for k in keys if k is not None]
+    return "".join(known) if len(known) == len(keys) else None
+
+
 @lru_cache(maxsize=65536)
 def token_fold(token: str) -> str | None:
     """One name token's key (from name_tokens): a Latin token always has one, a Perso-Arabic token only
     when evac knows every part of it."""
     if not is_native(token):
         return "".join(_fold_part(part) for part in token_parts(token))
-    folds = [_native_fold(part) for part in token_parts(token)]
-    if any(f is None for f in folds):
-        return None
-    return "".join(folds)  # type: ignore[arg-type]
+    return _joined([_native_fold(part) for part in token_parts(token)])
 
 
 @lru_cache(maxsize=65536)
@@ -494,8 +497,9 @@ def keys(text: str) -> frozenset[str]:
     tokens = name_tokens(text)
     out = set()
     folds = [token_fold(t) for t in tokens]
-    if tokens and all(f is not None for f in folds):
-        out.add("f:" + "".join(folds))  # type: ignore[arg-type]
+    whole = _joined(folds)
+    if whole:
+        out.add("f:" + whole)
     bones = skeleton(text)
     if bones:
         out.add("s:" + bones)
@@ -583,8 +587,7 @@ def similarity(a: str, b: str) -> Similarity:
     if ta == tb:
         return Similarity(SCORES[Agreement.EXACT], Agreement.EXACT)
     folds_a, folds_b = [token_fold(t) for t in ta], [token_fold(t) for t in tb]
-    fa = "".join(folds_a) if all(f is not None for f in folds_a) else None  # type: ignore[arg-type]
-    fb = "".join(folds_b) if all(f is not None for f in folds_b) else None  # type: ignore[arg-type]
+    fa, fb = _joined(folds_a), _joined(folds_b)
     if fa is not None and fb is not None:
         if fa == fb:
             return Similarity(SCORES[Agreement.FOLDED], Agreement.FOLDED)
@@ -602,8 +605,8 @@ def similarity(a: str, b: str) -> Similarity:
     if fa is not None and fb is not None and len(ta) == len(tb):
         # One word a letter or two from the other's, every other word agreeing: a typo, or Nasir and
         # Nazir. Not a match by itself; the other evidence decides.
-        apart = [(x, y) for x, y in zip(folds_a, folds_b, strict=True) if x != y]
-        if len(apart) == 1 and _close(*apart[0]):  # type: ignore[arg-type]
+        apart = [(x or "", y or "") for x, y in zip(folds_a, folds_b, strict=True) if x != y]
+        if len(apart) == 1 and _close(*apart[0]):
             return Similarity(SCORES[Agreement.CLOSE], Agreement.CLOSE)
     x, y = (fa, fb) if fa is not None and fb is not None else (skeleton(a), skeleton(b))
     distance = _distance(x, y)

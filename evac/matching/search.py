@@ -10,8 +10,8 @@ evac.matching.names, each a word of its own behind a marker:
 Skeletons only bridge the two scripts, never one script to itself: "Mahmood" and "Mohammad" share
 the consonants m-h-m-d but not their folded keys, so a search for one does not bring every case of the
 other. A folded key matches as a prefix (typing "Muham" already finds Mohammad); a skeleton matches
-whole. The markers are characters evac.core.text.fold turns into spaces, so no name typed as it is can
-look like a key. The q and v are letters no skeleton or folded key contains: they give the two kinds of
+whole. The markers are taken out of the names as typed (plain_words), so no name can look like a key.
+The q and v are letters no skeleton or folded key contains: they give the two kinds of
 skeleton different trigrams, so that the index tells them apart before the LIKE has to.
 """
 
@@ -30,6 +30,12 @@ from evac.matching.names import (
 )
 
 FOLDED = "="
+_MARKERS = str.maketrans(dict.fromkeys("=:~", " "))
+
+
+def plain_words(text: str) -> str:
+    """A name or a search as typed, folded (evac.core.text.fold), without the key markers."""
+    return " ".join(plain_fold(text).translate(_MARKERS).split())
 
 
 def latin_bones(bones: str) -> str:
@@ -81,7 +87,7 @@ def query_terms(query: str) -> list[list[tuple[str, ...]]]:
     alternative is a few substrings that must all be there. A word is always its own alternative, as
     typed (folded), so nothing found before is lost. Titles are not required (a search for "Haji Karim"
     finds Karim), words with digits are not names (Ahmad1 stays Ahmad1)."""
-    words = plain_fold(query).split()
+    words = plain_words(query).split()
     # Titles and a lone article (the al of Abd al-Rahman) are not the name searched for.
     noise = {
         w
@@ -99,9 +105,9 @@ def query_terms(query: str) -> list[list[tuple[str, ...]]]:
         elif len(tokens) == 1:
             alternatives += [(term,) for term in _word_terms(tokens[0])]
         elif len(tokens) > 1:  # Gulahmad: both names, wherever they are
-            keys = [token_fold(t) for t in tokens]
-            if all(keys):
-                alternatives.append(tuple(FOLDED + k for k in keys))  # type: ignore[operator]
+            keys = [key for key in map(token_fold, tokens) if key]
+            if len(keys) == len(tokens):
+                alternatives.append(tuple(FOLDED + key for key in keys))
         # A key that contains the word as typed adds nothing to it ("=nasrullah" for nasrullah).
         conditions.append([a for a in alternatives if len(a) > 1 or a == (word,) or word not in a[0]])
     return conditions
