@@ -242,7 +242,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
 def _split_compound(word: str) -> tuple[str, ...]:
     """Gulahmad is Gul Ahmad, شاهمحمد is شاه محمد: split a word that is not a name evac knows but is two
     names it knows written together."""
-    if len(token_parts(word)) > 1:
+    if len(word) > 30 or len(token_parts(word)) > 1:  # no name is that long: not worth 30 look-ups
         return (word,)
     native = is_native(word)
     if (_native_fold(word) is not None) if native else (_fold_part(word) in _KNOWN_LATIN):

@@ -3,14 +3,14 @@
 A case's search_text holds its family's names folded as typed (evac.core.text.fold), then keys from
 evac.matching.names, each a word of its own behind a marker:
 
-- "=muhamad"  a name's folded key: Latin names, and Perso-Arabic names evac knows (محمد is "=muhamad");
-- ":qmhmd:"   the skeleton of a Latin name, for a Perso-Arabic word searched that evac cannot fold;
-- "~vdlr~"    the skeleton of a Perso-Arabic name evac cannot fold (دلاور), for a Latin word searched.
+- "=muhamad="  a name's folded key: Latin names, and Perso-Arabic names evac knows (محمد is "=muhamad=");
+- ":qmhmd:"    the skeleton of a Latin name, for a Perso-Arabic word searched that evac cannot fold;
+- "~vdlr~"     the skeleton of a Perso-Arabic name evac cannot fold (دلاور), for a Latin word searched.
 
 Skeletons only bridge the two scripts, never one script to itself: "Mahmood" and "Mohammad" share
 the consonants m-h-m-d but not their folded keys, so a search for one does not bring every case of the
-other. A folded key matches as a prefix (typing "Muham" already finds Mohammad); a skeleton matches
-whole. The markers are taken out of the names as typed (plain_words), so no name can look like a key.
+other. Keys match whole: "Gul" finds Gol and گل, not Ghulam (whose key, gulam, begins like it); a name
+typed in part is still found as typed ("Muham" finds Muhammad). The markers are taken out of the names as typed (plain_words), so no name can look like a key.
 The q and v are letters no skeleton or folded key contains: they give the two kinds of
 skeleton different trigrams, so that the index tells them apart before the LIKE has to.
 """
@@ -29,7 +29,11 @@ from evac.matching.names import (
     token_skeleton,
 )
 
-FOLDED = "="
+
+def folded(key: str) -> str:
+    return "=" + key + "="
+
+
 _MARKERS = str.maketrans(dict.fromkeys("=:~", " "))
 
 
@@ -59,11 +63,11 @@ def index_terms(name: str) -> frozenset[str]:
         parts = token_parts(token)
         for piece in (token, *parts) if len(parts) > 1 else (token,):
             if piece != token and piece in PARTICLES:
-                terms.add(FOLDED + PARTICLES[piece])  # "Ullah" searched alone; its skeleton says nothing
+                terms.add(folded(PARTICLES[piece]))  # "Ullah" searched alone; its skeleton says nothing
                 continue
             key, bones = token_fold(piece), token_skeleton(piece)
             if key:
-                terms.add(FOLDED + key)
+                terms.add(folded(key))
             if not is_native(piece) and bones:
                 terms.add(latin_bones(bones))
             elif key is None and bones:
@@ -74,7 +78,7 @@ def index_terms(name: str) -> frozenset[str]:
 def _word_terms(token: str) -> list[str]:
     """What one searched name word may match besides itself (see the module's docstring)."""
     key, bones = token_fold(token), token_skeleton(token)
-    terms = [FOLDED + key] if key else []
+    terms = [folded(key)] if key else []
     if bones and (not is_native(token) or key is None):
         if is_native(token):
             terms.append(latin_bones(bones))
@@ -101,13 +105,13 @@ def query_terms(query: str) -> list[list[tuple[str, ...]]]:
         tokens = name_tokens(word) if word.isalpha() else ()
         particle = tables.LATIN_SUFFIX_WORDS.get(normalise(word))
         if particle:  # Ullah, Zai, Din written apart
-            alternatives.append((FOLDED + particle,))
+            alternatives.append((folded(particle),))
         elif len(tokens) == 1:
             alternatives += [(term,) for term in _word_terms(tokens[0])]
         elif len(tokens) > 1:  # Gulahmad: both names, wherever they are
             keys = [key for key in map(token_fold, tokens) if key]
             if len(keys) == len(tokens):
-                alternatives.append(tuple(FOLDED + key for key in keys))
-        # A key that contains the word as typed adds nothing to it ("=nasrullah" for nasrullah).
+                alternatives.append(tuple(folded(key) for key in keys))
+        # A key that contains the word as typed adds nothing to it ("=nasrullah=" for nasrullah).
         conditions.append([a for a in alternatives if len(a) > 1 or a == (word,) or word not in a[0]])
     return conditions
