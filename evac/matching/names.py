@@ -493,7 +493,7 @@ def skeleton(text: str) -> str:
 
 def keys(text: str) -> frozenset[str]:
     """Keys to find a name by (blocking, search): "f:" the folded name, "s:" its skeleton, "t:" the
-    folded key of each of its words. Two spellings of one name share at least their "s:" key."""
+    folded key of each of its words. Two spellings of one name share at least one key."""
     tokens = name_tokens(text)
     out = set()
     folds = [token_fold(t) for t in tokens]
