@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "evac.imports",
     "evac.exports",
     "evac.matching",
+    "evac.dedupe",
     "evac.intake",
     "evac.notify",
     "evac.api",

@@ -107,6 +107,11 @@ class Application(ProtectedModel):
     principal_name = models.CharField(_("principal applicant"), max_length=300, blank=True)
     family_size = models.PositiveSmallIntegerField(_("family size"), default=0)
     search_text = models.TextField(blank=True, editable=False)
+    # Found to be the same family as another case (evac/dedupe): this one is folded into that one, and
+    # leaves the lists and queues while it is; undoing the decision clears it.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases", editable=False
+    )
     # Set by the form or API client that created the case, so that a doubled submission creates one case.
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
