@@ -54,6 +54,25 @@ def family_summary(people: Sequence[Person]) -> tuple[str, int, str]:
     return (principal.full_name if principal else ""), len(people), " ".join(typed + keys)
 
 
+def fresh_references(cases: list[Application]) -> None:
+    """Reference numbers are random: at a million cases two may meet. Draw again for any taken."""
+    while True:
+        taken = set(
+            Application.objects.filter(reference__in=[c.reference for c in cases]).values_list(
+                "reference", flat=True
+            )
+        )
+        seen: set[str] = set()
+        clashes = 0
+        for case in cases:
+            if case.reference in taken or case.reference in seen:
+                case.reference = references.new_reference()
+                clashes += 1
+            seen.add(case.reference)
+        if not clashes:
+            return
+
+
 def refresh_family_summary(application: Application) -> None:
     people = list(application.people.all())
     application.principal_name, application.family_size, application.search_text = family_summary(people)

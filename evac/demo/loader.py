@@ -22,7 +22,7 @@ from evac.cases.models import (
     Source,
     StatusChange,
 )
-from evac.cases.services import family_summary
+from evac.cases.services import family_summary, fresh_references
 from evac.cases.workflow import Status
 from evac.core.dates import DateError, parse_partial_date
 from evac.demo.generator import GeneratedApplication
@@ -183,6 +183,7 @@ def load_applications(
                             ),
                         )
                     )
+            fresh_references(applications)
             Application.objects.bulk_create(applications)
             for application, person in people:
                 person.application = application

@@ -21,8 +21,7 @@ from evac.cases.models import (
     Source,
     StatusChange,
 )
-from evac.cases.services import family_summary
-from evac.core import references
+from evac.cases.services import family_summary, fresh_references
 from evac.core.text import fold
 from evac.imports.families import Family, RowError
 from evac.imports.rows import PERSON_FIELDS, ParsedRow
@@ -262,7 +261,7 @@ class Saver:
 
     def _write(self, writes: _Writes, now) -> None:
         if writes.new_cases:
-            _fresh_references(writes.new_cases)
+            fresh_references(writes.new_cases)
             Application.objects.bulk_create(writes.new_cases)
             StatusChange.objects.bulk_create(
                 StatusChange(
@@ -297,22 +296,3 @@ class Saver:
             )
         if writes.jobs:
             Employment.objects.bulk_update(writes.jobs, self.employment_fields, batch_size=200)
-
-
-def _fresh_references(cases: list[Application]) -> None:
-    """Reference numbers are random: at a million cases two may meet. Draw again for any taken."""
-    while True:
-        taken = set(
-            Application.objects.filter(reference__in=[c.reference for c in cases]).values_list(
-                "reference", flat=True
-            )
-        )
-        seen: set[str] = set()
-        clashes = 0
-        for case in cases:
-            if case.reference in taken or case.reference in seen:
-                case.reference = references.new_reference()
-                clashes += 1
-            seen.add(case.reference)
-        if not clashes:
-            return
