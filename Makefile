@@ -13,9 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Serve the demo (Kabul, August 2021) on http://127.0.0.1:8000 with the embedded SQLite database.
+# The demo's story is set in August 2021: its rules count ages and waiting from 14 August 2021 (EVAC_TODAY).
 # Two-factor sign-in is off in the demo, so that anyone can look around without an authenticator app;
 # EVAC_REQUIRE_2FA=1 make demo shows it. Production refuses to start with it off.
-DEMO_ENV := EVAC_DEBUG=1 EVAC_REQUIRE_2FA=$${EVAC_REQUIRE_2FA:-0}
+DEMO_ENV := EVAC_DEBUG=1 EVAC_REQUIRE_2FA=$${EVAC_REQUIRE_2FA:-0} EVAC_TODAY=$${EVAC_TODAY:-2021-08-14}
 
 demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/evac migrate --noinput

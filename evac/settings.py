@@ -9,7 +9,7 @@ import base64
 import binascii
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -80,6 +80,9 @@ if len(_audit_seed) != 32:
 del _audit_seed
 
 USING_DEVELOPMENT_SECRET = bool(DEVELOPMENT_SECRETS)
+
+# The day eligibility and priority count from, for the demo only (evac/core/clock.py): YYYY-MM-DD.
+EVAC_TODAY = date.fromisoformat(envstr("EVAC_TODAY")) if envstr("EVAC_TODAY") else None
 
 ALLOWED_HOSTS = envlist("EVAC_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("EVAC_CSRF_TRUSTED_ORIGINS")
@@ -349,4 +352,8 @@ AUTH_USER_MODEL = "accounts.User"
 if not EVAC_REQUIRE_2FA and not DEBUG:
     raise ImproperlyConfigured(
         "EVAC_REQUIRE_2FA=0 turns off two-factor sign-in: allowed only with EVAC_DEBUG=1 (the demo)."
+    )
+if EVAC_TODAY and not DEBUG:
+    raise ImproperlyConfigured(
+        "EVAC_TODAY moves the rules' clock: allowed only with EVAC_DEBUG=1 (the demo)."
     )

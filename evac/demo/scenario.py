@@ -49,10 +49,12 @@ PROGRAMS = {
 # Eligibility rules as the programs set them out in 2021 (simplified): service since the intervention
 # began, a year of it, children up to the age the policies named.
 PROGRAM_RULES = {
+    # Canada's measures covered extended family (parents, siblings) living with the applicant.
     "canada-special-measures": {
         "min_months_service": 12,
         "service_from": date(2001, 10, 7),
         "max_child_age": 22,
+        "family_relationships": ["self", "spouse", "child", "parent", "sibling"],
     },
     "uk-arap": {"min_months_service": 12, "service_from": date(2001, 10, 7), "max_child_age": 18},
 }

@@ -12,6 +12,7 @@ from evac.accounts.models import User
 from evac.audit.services import COMMAND, Origin, record_event
 from evac.cases.models import Application, Employment, Person, Relationship
 from evac.cases.workflow import OPEN_STATUSES, Status
+from evac.core import clock
 from evac.programs import rules as R
 from evac.programs.models import EligibilityOverride, EligibilityRun, Program
 
@@ -87,7 +88,7 @@ def evaluate_cases(
     """Check the program's open cases (or the given ones) against its rules. Returns (checked, changed)."""
     table = rules_for(program)
     taken = people_taken(program)
-    today = timezone.localdate()
+    today = clock.today()
     rows = Application.objects.filter(program=program).only(*CASE_COLUMNS)
     rows = rows.filter(pk__in=list(cases)) if cases is not None else rows.filter(status__in=OPEN_STATUSES)
     checked = changed = last = 0
@@ -124,7 +125,7 @@ def checklist(application: Application) -> list[tuple[R.Result, EligibilityOverr
     program = application.program
     facts = _facts([application], people_taken(program))[application.pk]
     overrides = {o.rule: o for o in application.eligibility_overrides.select_related("by")}
-    return [(r, overrides.get(r.rule)) for r in R.evaluate(facts, rules_for(program), timezone.localdate())]
+    return [(r, overrides.get(r.rule)) for r in R.evaluate(facts, rules_for(program), clock.today())]
 
 
 def override_rule(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from evac.accounts.models import Organisation, User
 from evac.audit.services import COMMAND, Origin, record_event
 from evac.cases.models import Application, Employment, Person
+from evac.core import clock
 from evac.ranking import score, weights
 from evac.ranking.models import PriorityWeights
 from evac.situation.models import Province
@@ -97,7 +98,7 @@ def rank_cases(organisation: Organisation, cases: Iterable[int] | None = None, *
     """Compute the priority of the organisation's cases (all of them, or those with the given ids)."""
     table = weights_for(organisation)
     statuses = dict(Province.objects.values_list("code", "status"))
-    today = timezone.localdate()
+    today = clock.today()
     rows = Application.objects.filter(organisation=organisation).only(*CASE_COLUMNS)
     if cases is not None:
         rows = rows.filter(pk__in=list(cases))

@@ -115,3 +115,15 @@ def test_debug_is_off_unless_asked_for(tmp_path):
     code = "from django.conf import settings as s; import django; django.setup(); print(s.DEBUG)"
     result = run_python(code, EVAC_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="evac.settings")
     assert result.stdout.strip() == "False"
+
+
+def test_only_the_demo_may_move_the_rules_clock(tmp_path):
+    code = "import django; django.setup(); from evac.core import clock; print(clock.today())"
+    env = {
+        "EVAC_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "evac.settings",
+        "EVAC_TODAY": "2021-08-14",
+    }
+    assert run_python(code, EVAC_DEBUG="1", **env).stdout.strip() == "2021-08-14"
+    refused = run_python(code, **env)
+    assert refused.returncode != 0 and "EVAC_TODAY" in refused.stderr
