@@ -158,6 +158,10 @@ class AllocationRun(models.Model):
     def __str__(self) -> str:
         return f"allocation {self.public_id} ({self.state})"
 
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else self.gap * 100
+
 
 class BoardingPass(models.Model):
     """One person's pass for one flight. The QR code carries a signed token naming this pass; the gate
