@@ -47,7 +47,7 @@ def departing(canada, planner):
 
 def test_departure_moves_the_boarded_on_and_sends_the_no_shows_back_to_the_queue(departing, canada, planner):
     flight, flew, missed, half = departing
-    report = services.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
+    services.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
     flight.refresh_from_db()
     assert flight.status == FlightStatus.DEPARTED
     status = {c: Application.objects.get(pk=c.pk).status for c in (flew, missed, half)}
