@@ -81,4 +81,6 @@ def test_bad_input_is_a_clear_422_and_changes_nothing(canada, planner, api_for):
 def test_a_time_without_its_offset_is_kabul_time(canada, planner, api_for):
     response = api_for(planner).post_json(BASE, {**NEW, "departs_at": "2021-08-17T06:30:00"})
     assert response.status_code == 201
-    assert response.json()["departs_at"].endswith("+04:30") or response.json()["departs_at"].endswith("02:00:00Z")
+    assert response.json()["departs_at"].endswith("+04:30") or response.json()["departs_at"].endswith(
+        "02:00:00Z"
+    )
