@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from evac.accounts.models import Organisation, User
 from evac.audit.services import COMMAND, Origin, record_event
 from evac.cases.models import Person, Relationship
+from evac.core import references
 from evac.exports.formats import csv_chunks
 from evac.flights.models import Flight, Placement
 from evac.flights.pool import needs_medical_place
@@ -302,7 +303,9 @@ def pdf_bytes(
             [
                 cell(number),
                 Paragraph(
-                    f"{escape(row['application_reference'])}<br/>{escape(row['person_reference'][:8])}", latin
+                    f"{escape(references.display(row['application_reference']))}<br/>"
+                    f"{escape(row['person_reference'][:8])}",
+                    latin,
                 ),
                 cell(name),
                 cell(row["native_name"]),

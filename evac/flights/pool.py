@@ -200,7 +200,15 @@ def read_pool(organisation: Organisation) -> Pool:
             seats[application_id] = Seat(flight_id, pinned, notified_at is not None)
         else:
             stray.append(pk)
-    holds = dict(Hold.objects.filter(application_id__in=cases.keys()).values_list("application_id", "reason"))
+    # Read by organisation and kept for the pool's cases: tens of thousands of ids in one IN (...) would
+    # pass SQLite's limit on query parameters.
+    holds = {
+        application_id: reason
+        for application_id, reason in Hold.objects.filter(application__organisation=organisation).values_list(
+            "application_id", "reason"
+        )
+        if application_id in cases
+    }
     links, waiting = [], set()
     pairs = FamilyLink.objects.filter(organisation=organisation).values_list("a_id", "b_id")
     partners = {a for pair in pairs for a in pair}

@@ -55,6 +55,16 @@ FLIGHT_FIELDS = (
 RUN_LOST_AFTER = timedelta(minutes=15)
 
 
+# Ids per query: well under SQLite's limit on query parameters.
+BATCH = 500
+
+
+def _batches(ids: Iterable[int]):
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
 class PlanChanged(Exception):
     """Flights, placements, holds or links changed while the allocation was computing its answer."""
 
@@ -228,9 +238,8 @@ def _move_cases(
         )
         for case in cases
     )
-    Application.objects.filter(pk__in=[c.pk for c in cases]).update(
-        status=target, status_changed_at=now, updated_at=now
-    )
+    for batch in _batches(c.pk for c in cases):
+        Application.objects.filter(pk__in=batch).update(status=target, status_changed_at=now, updated_at=now)
     for case in cases:
         record_event(
             "case.status",
@@ -248,12 +257,12 @@ def _move_cases(
 def _void_passes(application_ids: Iterable[int]) -> int:
     """The passes not used yet of these families: a family moved or taken off a flight must not board it
     with the pass it was given (the gate engineer issues new ones for the new flight)."""
-    ids = list(application_ids)
-    if not ids:
-        return 0
-    return BoardingPass.objects.filter(
-        person__application_id__in=ids, state=BoardingPass.State.ISSUED
-    ).update(state=BoardingPass.State.VOID)
+    return sum(
+        BoardingPass.objects.filter(person__application_id__in=batch, state=BoardingPass.State.ISSUED).update(
+            state=BoardingPass.State.VOID
+        )
+        for batch in _batches(application_ids)
+    )
 
 
 # -- the planner's decisions -----------------------------------------------------------------------------
@@ -661,17 +670,26 @@ def _write(
     )
     for flight_id, ids in moved.items():
         # Told about one flight, now on another: they must be told again (and given new passes).
-        Placement.objects.filter(application_id__in=ids).update(flight_id=flight_id, notified_at=None)
-    stray_cases = list(Placement.objects.filter(pk__in=pool.stray).values_list("application_id", flat=True))
-    Placement.objects.filter(application_id__in=removed).delete()
-    Placement.objects.filter(pk__in=pool.stray).delete()
+        for batch in _batches(ids):
+            Placement.objects.filter(application_id__in=batch).update(flight_id=flight_id, notified_at=None)
+    stray_cases = []
+    for batch in _batches(pool.stray):
+        stray_cases += Placement.objects.filter(pk__in=batch).values_list("application_id", flat=True)
+        Placement.objects.filter(pk__in=batch).delete()
+    for batch in _batches(removed):
+        Placement.objects.filter(application_id__in=batch).delete()
     voided = _void_passes(moved_ids + removed + stray_cases)
 
-    cases = {
-        c.pk: c for c in Application.objects.filter(pk__in=pool.cases.keys()).select_related("organisation")
-    }
-    scheduled = [cases[i] for i in target if cases[i].status == Status.APPROVED]
-    unscheduled = [c for i, c in cases.items() if i not in target and c.status == Status.SCHEDULED]
+    # Only the cases whose status changes are loaded (the pool says which, and matches() checked it).
+    to_schedule = [i for i in target if pool.cases[i].status == Status.APPROVED]
+    to_unschedule = [i for i, c in pool.cases.items() if i not in target and c.status == Status.SCHEDULED]
+    cases = {}
+    for batch in _batches(to_schedule + to_unschedule):
+        cases.update(
+            (c.pk, c) for c in Application.objects.filter(pk__in=batch).select_related("organisation")
+        )
+    scheduled = [cases[i] for i in to_schedule]
+    unscheduled = [cases[i] for i in to_unschedule]
     reference = str(run.public_id)[:8]
     _move_cases(
         scheduled,
