@@ -190,3 +190,28 @@ def test_the_allocation_runs_in_the_background_and_the_board_follows_it(canada, 
     html = client.get(board_url()).content.decode()
     assert "1 families, 4 people" in html
     assert run_allocation.call(run.pk) == {"skipped": True}
+
+
+def test_the_boards_queries_do_not_grow_with_the_families(canada, planner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_flight(canada, seats=8)
+    make_flight(canada, seats=8, hours=5)
+    client = client_for(planner)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(board_url()).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        approved(canada)
+    services.allocate_seats(canada, method="greedy", bound=False)
+    services.hold_family(approved(canada), membership(planner, canada), reason="papers")
+    few = count()
+    for _ in range(6):
+        approved(canada)
+    services.allocate_seats(canada, method="greedy", bound=False)
+    services.hold_family(approved(canada), membership(planner, canada), reason="papers")
+    assert count() == few
