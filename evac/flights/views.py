@@ -18,7 +18,7 @@ from evac.cases.access import get_case_for_user
 from evac.cases.models import Application
 from evac.core import references
 from evac.exports.formats import CSV_CONTENT_TYPE
-from evac.flights import board, manifests, services
+from evac.flights import board, manifests, planning, services
 from evac.flights.access import (
     get_flight_for_user,
     get_manifest_for_user,
@@ -82,7 +82,7 @@ def flight_create(request: HttpRequest, org: str) -> HttpResponse:
     form = FlightForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            flight = services.create_flight(
+            flight = planning.create_flight(
                 membership, form.cleaned_data, origin=Origin.from_request(request)
             )
         except ValidationError as error:
@@ -102,7 +102,7 @@ def flight_edit(request: HttpRequest, org: str, flight_id: uuid.UUID) -> HttpRes
     form = FlightForm(request.POST or None, instance=Flight.objects.get(pk=flight.pk))
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.update_flight(
+            changed = planning.update_flight(
                 flight, membership, form.cleaned_data, origin=Origin.from_request(request)
             )
         except ValidationError as error:
@@ -162,7 +162,7 @@ def flight_status(request: HttpRequest, org: str, flight_id: uuid.UUID) -> HttpR
         messages.error(request, _("Choose what happened to the flight."))
     else:
         try:
-            services.set_flight_status(
+            planning.set_flight_status(
                 flight, form.cleaned_data["status"], membership, origin=Origin.from_request(request)
             )
         except ValidationError as error:
@@ -242,7 +242,7 @@ def pin(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     origin = Origin.from_request(request)
     try:
         if form.cleaned_data["action"] == "unpin":
-            services.unpin_family(application, membership, origin=origin)
+            planning.unpin_family(application, membership, origin=origin)
             messages.success(request, _("Unpinned: the next allocation may move the family."))
         else:
             flight = Flight.objects.filter(
@@ -251,7 +251,7 @@ def pin(request: HttpRequest, org: str, ref: str) -> HttpResponse:
             if flight is None:
                 messages.error(request, _("Choose a flight."))
             else:
-                services.pin_family(application, flight, membership, origin=origin)
+                planning.pin_family(application, flight, membership, origin=origin)
                 messages.success(
                     request,
                     _("Family {reference} pinned to {call_sign}.").format(
@@ -274,10 +274,10 @@ def hold(request: HttpRequest, org: str, ref: str) -> HttpResponse:
     origin = Origin.from_request(request)
     try:
         if form.cleaned_data["action"] == "release":
-            services.release_family(application, membership, origin=origin)
+            planning.release_family(application, membership, origin=origin)
             messages.success(request, _("Released: the next allocation takes the family again."))
         else:
-            services.hold_family(application, membership, reason=form.cleaned_data["reason"], origin=origin)
+            planning.hold_family(application, membership, reason=form.cleaned_data["reason"], origin=origin)
             messages.success(
                 request, _("Family {reference} held back.").format(reference=application.display_reference)
             )
@@ -312,10 +312,10 @@ def link(request: HttpRequest, org: str) -> HttpResponse:
     origin = Origin.from_request(request)
     try:
         if form.cleaned_data["action"] == "unlink":
-            services.unlink_families(*cases, membership, origin=origin)
+            planning.unlink_families(*cases, membership, origin=origin)
             messages.success(request, _("The families are no longer linked."))
         else:
-            services.link_families(*cases, membership, reason=form.cleaned_data["reason"], origin=origin)
+            planning.link_families(*cases, membership, reason=form.cleaned_data["reason"], origin=origin)
             messages.success(request, _("Linked: the two families will travel together."))
     except ValidationError as error:
         _errors(request, error)

@@ -19,7 +19,7 @@ from evac.api.errors import ApiError, Error, ValidationErrors
 from evac.api.schemas import Text
 from evac.audit.services import Origin, record_event
 from evac.core import references
-from evac.flights import board, services
+from evac.flights import board, planning
 from evac.flights.access import get_flight_for_user
 from evac.flights.models import Flight, FlightStatus
 
@@ -188,7 +188,7 @@ def list_flights(request: HttpRequest, org: Path[str], filters: Query[FlightFilt
 def create_flight(request: HttpRequest, org: Path[str], payload: FlightIn):
     membership = _membership(request, org, Can.SCHEDULE)
     try:
-        flight = services.create_flight(membership, payload.model_dump(), origin=_origin(request))
+        flight = planning.create_flight(membership, payload.model_dump(), origin=_origin(request))
     except DjangoValidationError as error:
         raise _validation(error) from None
     return Status(201, _present(board.flight_rows([flight])[0]))
@@ -251,7 +251,7 @@ def update_flight(request: HttpRequest, org: Path[str], flight_id: Path[uuid.UUI
             raise ApiError(422, f"{name} cannot be null.", name)
     values = {k: ("" if v is None and k in ("origin", "emergency_contact") else v) for k, v in values.items()}
     try:
-        services.update_flight(flight, membership, values, origin=_origin(request))
+        planning.update_flight(flight, membership, values, origin=_origin(request))
     except DjangoValidationError as error:
         raise _validation(error) from None
     flight.refresh_from_db()

@@ -40,7 +40,7 @@ from evac.conftest import make_case, make_org, make_user
 from evac.exports.models import ExportRequest
 from evac.exports.services import request_export
 from evac.flights.models import AllocationRun, BoardingPass, FamilyLink, Flight, Hold, Placement
-from evac.flights.services import hold_family, link_families, pin_family
+from evac.flights.planning import hold_family, link_families, pin_family
 from evac.imports.models import ImportJob
 from evac.imports.services import start_import
 from evac.notify.models import Message

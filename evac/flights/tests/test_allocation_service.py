@@ -9,7 +9,7 @@ from evac.audit.models import AuditEvent
 from evac.cases.models import Application, StatusChange
 from evac.cases.workflow import Status
 from evac.conftest import make_case
-from evac.flights import services
+from evac.flights import planning, services
 from evac.flights.models import AllocationRun, BoardingPass, FamilyLink, FlightStatus, Placement
 from evac.flights.pool import read_pool
 from evac.flights.tests.helpers import approved, make_flight, membership
@@ -84,7 +84,7 @@ def test_a_stretcher_needs_a_medical_place(canada):
 def test_pins_are_honoured_and_a_pinned_family_stays_through_reruns(canada, planner):
     early, late = make_flight(canada, seats=4, hours=0), make_flight(canada, seats=4, hours=24)
     urgent = approved(canada, priority=50)
-    services.pin_family(urgent, late, membership(planner, canada))
+    planning.pin_family(urgent, late, membership(planner, canada))
     assert status(urgent) == Status.SCHEDULED
     other = approved(canada, priority=10)
     run(canada)
@@ -100,13 +100,13 @@ def test_holds_keep_a_family_back_with_its_reason_and_take_its_seat_away(canada,
     assert flight_of(case) == flight
     person = case.people.first()
     BoardingPass.objects.create(flight=flight, person=person, nonce="n1")
-    services.hold_family(case, membership(planner, canada), reason="Passport to check")
+    planning.hold_family(case, membership(planner, canada), reason="Passport to check")
     assert flight_of(case) is None and status(case) == Status.APPROVED
     assert BoardingPass.objects.get(person=person).state == BoardingPass.State.VOID
     result = run(canada)
     assert result.left_out == {case.reference: "held"}
     assert flight_of(other) == flight
-    services.release_family(case, membership(planner, canada))
+    planning.release_family(case, membership(planner, canada))
     run(canada)
     assert flight_of(case) == flight == flight_of(other)
 
@@ -114,9 +114,9 @@ def test_holds_keep_a_family_back_with_its_reason_and_take_its_seat_away(canada,
 def test_holding_needs_a_reason_and_the_planners_role(canada, planner, officer):
     case = approved(canada)
     with pytest.raises(ValidationError):
-        services.hold_family(case, membership(planner, canada), reason="  ")
+        planning.hold_family(case, membership(planner, canada), reason="  ")
     with pytest.raises(PermissionDenied):
-        services.hold_family(case, membership(officer, canada), reason="no")
+        planning.hold_family(case, membership(officer, canada), reason="no")
 
 
 def test_linked_families_fly_together_at_the_most_urgent_priority(canada, planner):
@@ -125,7 +125,7 @@ def test_linked_families_fly_together_at_the_most_urgent_priority(canada, planne
     parent = approved(canada, priority=90, children=0, given_name="Gul Bibi")
     son = approved(canada, priority=1, children=0, given_name="Noor Ahmad")
     rival = approved(canada, priority=50, children=2)
-    services.link_families(parent, son, membership(planner, canada), reason="elderly mother")
+    planning.link_families(parent, son, membership(planner, canada), reason="elderly mother")
     run(canada)
     assert flight_of(parent) == flight_of(son)
     # Together they are 4: the most urgent member's priority took them onto the first flight, ahead of
@@ -137,7 +137,7 @@ def test_a_family_linked_to_one_not_approved_yet_waits_for_it(canada, planner):
     make_flight(canada, seats=20)
     ready = approved(canada, priority=50)
     pending = make_case(canada)  # received: still on its way to approval
-    services.link_families(ready, pending, membership(planner, canada))
+    planning.link_families(ready, pending, membership(planner, canada))
     result = run(canada)
     assert result.left_out == {ready.reference: "linked_waiting"}
     assert flight_of(ready) is None
@@ -147,10 +147,10 @@ def test_linked_families_cannot_be_pinned_apart(canada, planner):
     one, two = make_flight(canada, seats=8), make_flight(canada, seats=8, hours=3)
     a, b = approved(canada), approved(canada)
     m = membership(planner, canada)
-    services.pin_family(a, one, m)
-    services.pin_family(b, two, m)
+    planning.pin_family(a, one, m)
+    planning.pin_family(b, two, m)
     with pytest.raises(ValidationError):
-        services.link_families(a, b, m)
+        planning.link_families(a, b, m)
     assert not FamilyLink.objects.exists()
 
 
@@ -167,7 +167,7 @@ def test_a_last_minute_capacity_change_moves_as_few_notified_families_as_it_must
         for f in families
     ]
     # The loadmaster: the first aircraft takes 8, not 12. One family must leave it; the others stay.
-    services.update_flight(first, membership(planner, canada), {"seats": 8})
+    planning.update_flight(first, membership(planner, canada), {"seats": 8})
     result = run(canada)
     after = {f.pk: flight_of(f) for f in families}
     moved = [pk for pk in before if before[pk] != after[pk]]
@@ -191,7 +191,7 @@ def test_a_plan_changed_while_computing_is_not_overwritten(canada, planner, monk
     def allocate_while_a_planner_pins(*args, **kwargs):
         result = real_allocate(*args, **kwargs)
         if not Placement.objects.exists():
-            services.pin_family(other, flight, membership(planner, canada))
+            planning.pin_family(other, flight, membership(planner, canada))
         return result
 
     monkeypatch.setattr(services, "allocate", allocate_while_a_planner_pins)
@@ -229,7 +229,7 @@ def test_a_cancelled_flight_sends_its_families_back_to_the_queue(canada, planner
     run(canada)
     person = case.people.first()
     BoardingPass.objects.create(flight=flight, person=person, nonce="x")
-    services.set_flight_status(flight, FlightStatus.CANCELLED, membership(planner, canada))
+    planning.set_flight_status(flight, FlightStatus.CANCELLED, membership(planner, canada))
     assert status(case) == Status.APPROVED and flight_of(case) is None
     assert BoardingPass.objects.get(person=person).state == BoardingPass.State.VOID
     result = run(canada)
@@ -241,7 +241,7 @@ def test_families_on_a_boarding_flight_are_left_where_they_are(canada, planner):
     make_flight(canada, seats=8, hours=5)
     case = approved(canada, priority=1)
     run(canada)
-    services.set_flight_status(flight, FlightStatus.BOARDING, membership(planner, canada))
+    planning.set_flight_status(flight, FlightStatus.BOARDING, membership(planner, canada))
     approved(canada, priority=99)
     run(canada)
     assert flight_of(case) == flight

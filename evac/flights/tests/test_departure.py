@@ -9,7 +9,7 @@ from django.urls import reverse
 from evac.audit.models import AuditEvent
 from evac.cases.models import Application, StatusChange
 from evac.cases.workflow import Status
-from evac.flights import services
+from evac.flights import planning, services
 from evac.flights.models import AllocationRun, BoardingPass, Flight, FlightStatus, Placement
 from evac.flights.tests.helpers import approved, make_flight, membership
 
@@ -47,7 +47,7 @@ def departing(canada, planner):
 
 def test_departure_moves_the_boarded_on_and_sends_the_no_shows_back_to_the_queue(departing, canada, planner):
     flight, flew, missed, half = departing
-    services.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
+    planning.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
     flight.refresh_from_db()
     assert flight.status == FlightStatus.DEPARTED
     status = {c: Application.objects.get(pk=c.pk).status for c in (flew, missed, half)}
@@ -69,7 +69,7 @@ def test_departure_moves_the_boarded_on_and_sends_the_no_shows_back_to_the_queue
 
 def test_each_family_is_told_in_its_language_one_message_each(departing, canada, planner):
     flight, flew, missed, _half = departing
-    services.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
+    planning.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
     assert len(mail.outbox) == 2
     assert all(len(message.to) == 1 and not message.cc and not message.bcc for message in mail.outbox)
     by_address = {message.to[0]: message for message in mail.outbox}
@@ -86,7 +86,7 @@ def test_each_family_is_told_in_its_language_one_message_each(departing, canada,
 
 def test_the_next_allocation_takes_the_no_shows(departing, canada, planner):
     flight, _flew, missed, _half = departing
-    services.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
+    planning.set_flight_status(flight, FlightStatus.DEPARTED, membership(planner, canada))
     later = make_flight(canada, seats=8, hours=48)
     run = services.allocate_seats(canada, method="greedy", bound=False)
     assert run.state == AllocationRun.State.DONE
@@ -96,18 +96,18 @@ def test_the_next_allocation_takes_the_no_shows(departing, canada, planner):
 def test_a_departed_flight_cannot_depart_again_or_change(departing, canada, planner):
     flight, *_ = departing
     m = membership(planner, canada)
-    services.set_flight_status(flight, FlightStatus.DEPARTED, m)
+    planning.set_flight_status(flight, FlightStatus.DEPARTED, m)
     with pytest.raises(ValidationError):
-        services.set_flight_status(flight, FlightStatus.DEPARTED, m)
+        planning.set_flight_status(flight, FlightStatus.DEPARTED, m)
     with pytest.raises(ValidationError):
-        services.update_flight(flight, m, {"seats": 1})
+        planning.update_flight(flight, m, {"seats": 1})
 
 
 def test_landing_brings_the_boarded_families_to_arrived(departing, canada, planner):
     flight, flew, missed, half = departing
     m = membership(planner, canada)
-    services.set_flight_status(flight, FlightStatus.DEPARTED, m)
-    services.set_flight_status(flight, FlightStatus.LANDED, m)
+    planning.set_flight_status(flight, FlightStatus.DEPARTED, m)
+    planning.set_flight_status(flight, FlightStatus.LANDED, m)
     assert Application.objects.get(pk=flew.pk).status == Status.ARRIVED
     assert Application.objects.get(pk=half.pk).status == Status.ARRIVED
     assert Application.objects.get(pk=missed.pk).status == Status.APPROVED

@@ -9,7 +9,7 @@ from evac.audit.models import AuditEvent
 from evac.cases.models import Application
 from evac.cases.workflow import Status
 from evac.conftest import make_user
-from evac.flights import services
+from evac.flights import planning, services
 from evac.flights.models import AllocationRun, FamilyLink, Flight, Hold, Placement
 from evac.flights.tests.helpers import approved, make_flight, membership
 
@@ -208,10 +208,10 @@ def test_the_boards_queries_do_not_grow_with_the_families(canada, planner):
     for _ in range(2):
         approved(canada)
     services.allocate_seats(canada, method="greedy", bound=False)
-    services.hold_family(approved(canada), membership(planner, canada), reason="papers")
+    planning.hold_family(approved(canada), membership(planner, canada), reason="papers")
     few = count()
     for _ in range(6):
         approved(canada)
     services.allocate_seats(canada, method="greedy", bound=False)
-    services.hold_family(approved(canada), membership(planner, canada), reason="papers")
+    planning.hold_family(approved(canada), membership(planner, canada), reason="papers")
     assert count() == few
