@@ -188,7 +188,7 @@ def test_the_allocation_runs_in_the_background_and_the_board_follows_it(canada, 
     assert run.state == AllocationRun.State.DONE and run.families_placed == 1
     assert Placement.objects.get(application=case).flight == flight
     html = client.get(board_url()).content.decode()
-    assert "1 families, 4 people" in html
+    assert "1 family, 4 people" in html
     assert run_allocation.call(run.pk) == {"skipped": True}
 
 
