@@ -30,6 +30,11 @@ class Can(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PROGRAMS = "manage_programs"
     MESSAGE_APPLICANTS = "message_applicants"  # write to an applicant (evac/notify), one at a time
+    # The flight board: which family flies when, from where. Where and when families gather is what those
+    # hunting them want most, so it is shown to those who act on it: the planners who fill the flights and
+    # the case officers who answer the families and write to them. Clerks and verifiers do not need it; the
+    # check-in agent sees the passes at the gate, not the plan.
+    VIEW_FLIGHTS = "view_flights"
 
 
 # Least privilege: the auditor reads the log and nothing else; the org admin runs the organisation but
@@ -45,10 +50,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.ASSIGN,
             Can.RECORD_SITUATION,
             Can.MESSAGE_APPLICANTS,
+            Can.VIEW_FLIGHTS,
         }
     ),
     Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
-    Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD, Can.RECORD_SITUATION}),
+    Role.FLIGHT_PLANNER: frozenset(
+        {Can.VIEW_CASES, Can.VIEW_FLIGHTS, Can.SCHEDULE, Can.BOARD, Can.RECORD_SITUATION}
+    ),
     Role.CHECKIN_AGENT: frozenset({Can.BOARD}),
     Role.AUDITOR: frozenset({Can.VIEW_AUDIT}),
     Role.ORG_ADMIN: frozenset({Can.MANAGE_MEMBERS, Can.MANAGE_PROGRAMS}),

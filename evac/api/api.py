@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from evac.api import errors
 from evac.api.auth import BearerToken, StaffSession
 from evac.api.docs import OperationList
-from evac.api.routers import applications, imports
+from evac.api.routers import applications, flights, imports
 
 DESCRIPTION = """\
 evac's cases, for partner systems and scripts. Every call acts as a staff user, in the organisations
@@ -44,3 +44,5 @@ errors.install(api, body_params={"payload"})
 api.add_router("/orgs/{org}/applications", applications.router)
 # Import upload and progress (the Imports page's service).
 api.add_router("/orgs/{org}/imports", imports.router)
+# Flights and the families placed on them (the flight board's services).
+api.add_router("/orgs/{org}/flights", flights.router)

@@ -43,12 +43,13 @@ PATHS = {
     S.ARRIVED: (S.RECEIVED, S.IN_REVIEW, S.ELIGIBLE, S.APPROVED, S.SCHEDULED, S.BOARDED, S.ARRIVED),
     S.WITHDRAWN: (S.RECEIVED, S.IN_REVIEW, S.WITHDRAWN),
 }
+# Enough approved families waiting that the flight board can be tried at once.
 STATUS_WEIGHTS = {
-    S.RECEIVED: 30,
-    S.IN_REVIEW: 20,
+    S.RECEIVED: 25,
+    S.IN_REVIEW: 18,
     S.ELIGIBLE: 10,
     S.INELIGIBLE: 8,
-    S.APPROVED: 15,
+    S.APPROVED: 22,
     S.SCHEDULED: 7,
     S.BOARDED: 4,
     S.ARRIVED: 3,

@@ -661,6 +661,9 @@ MEDICAL_NEEDS: tuple[tuple[str, int], ...] = (
     ("recent surgery", 2),
     ("shrapnel wound", 2),
     ("trauma, needs psychological support", 3),
+    # Those who travel lying down take a medical place on the aircraft (evac/flights/pool.py).
+    ("shrapnel wound, needs a stretcher", 4),
+    ("spinal injury, travels on a stretcher", 2),
 )
 ELDERLY_NEEDS: tuple[str, ...] = ("cannot walk far", "wheelchair user", "diabetes", "heart condition")
 

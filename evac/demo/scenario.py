@@ -84,8 +84,8 @@ DEMO_ROLES = (
     ("admin", Role.ORG_ADMIN),
 )
 # Exporting is granted person by person: in the demo the officer asks for exports and the verifier approves
-# the large ones.
-DEMO_EXPORTERS = ("officer", "verifier")
+# the large ones; the planner takes the flights' manifests.
+DEMO_EXPORTERS = ("officer", "verifier", "planner")
 # One liaison officer works for two organisations, to show switching between them.
 LIAISON = ("liaison", Role.CASE_OFFICER, ("canada", "uk"))
 
@@ -116,3 +116,31 @@ SITUATION_EVENTS = (
     ("AF-FYB", C, date(2021, 8, 9), "Press reports: fighting around Maymana"),
     ("AF-PIA", C, date(2021, 8, 12), "Press reports: fighting around Gardez"),
 )
+
+# Flights out of Kabul over the days after DEMO_DAY, by organisation: (call sign prefix, aircraft, seats,
+# medical (stretcher) places, payload kg or None, destination), taken in turn until the flights hold about
+# FLIGHT_SHARE of the people waiting, so that some families are left out and the board shows why.
+# Seats as configured for evacuees: a C-17 seats about 134 (one once carried 823), an A400M 116, a charter
+# Boeing 777 about 400 with no stretcher.
+AIRCRAFT = {
+    "canada": (
+        ("CFC", "CC-177 Globemaster III (C-17)", 134, 6, 45000, "Doha (DOH)"),
+        ("ACA", "Boeing 777-300ER (charter)", 396, 0, None, "Toronto (YYZ)"),
+        ("CFC", "CC-177 Globemaster III (C-17)", 134, 6, 45000, "Islamabad (ISB)"),
+    ),
+    "uk": (
+        ("RRR", "A400M Atlas", 116, 4, 30000, "Dubai (DWC)"),
+        ("RRR", "C-17A Globemaster III", 134, 6, 45000, "Dubai (DWC)"),
+        ("BAW", "Boeing 777-200ER (charter)", 330, 0, None, "London Stansted (STN)"),
+    ),
+    "denmark": (("BAF", "A400M (Belgian Air Component, shared)", 116, 4, 30000, "Islamabad (ISB)"),),
+}
+FLIGHT_SHARE = 0.6
+MAX_FLIGHTS = 40
+# Departures at these hours (Kabul time), day after day from the day after DEMO_DAY.
+DEPARTURE_HOURS = (6, 11, 16, 22)
+EMERGENCY_CONTACTS = {
+    "canada": "IRCC Afghanistan operations centre, +1 613 555 0100 (demo number)",
+    "uk": "FCDO Afghanistan crisis centre, +44 20 7946 0100 (demo number)",
+    "denmark": "Udlændingestyrelsen evacuation desk, +45 70 55 0100 (demo number)",
+}

@@ -32,11 +32,23 @@ class Flight(models.Model):
     departs_at = models.DateTimeField(_("departs at"))
     origin = models.CharField(_("origin"), max_length=60, default="Kabul (KBL)")
     destination = models.CharField(_("destination"), max_length=60)
+    # Whom to call about the people on board, printed on the manifest: the operations centre that runs the
+    # flight, never a relative left behind (a manifest that leaks would name them to those hunting them).
+    emergency_contact = models.CharField(
+        _("emergency contact"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who answers for the people on board while they fly, e.g. an operations centre and its number."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=FlightStatus.choices, default=FlightStatus.PLANNED
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # After departure: who boarded against the manifest (evac/flights/departure.py), by case reference.
+    departure_report = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["departs_at", "call_sign"]
@@ -133,12 +145,22 @@ class AllocationRun(models.Model):
     # Why each family left out was left out: {application reference: reason}.
     left_out = models.JSONField(default=dict, blank=True)
     failure = models.CharField(max_length=300, blank=True)
+    # What the page shows while it runs: reading, solving, writing.
+    stage = models.CharField(max_length=12, blank=True)
+    # What the run changed: {"placed": n, "moved": n, "removed": n, "notified_moved": n, "passes_void": n}.
+    changes = models.JSONField(default=dict, blank=True)
+    # The engine's notes (a solver timeout, a bound that stopped early), for the planner.
+    notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"allocation {self.public_id} ({self.state})"
+
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else self.gap * 100
 
 
 class BoardingPass(models.Model):

@@ -16,6 +16,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.cookies import SimpleCookie
 from urllib.parse import unquote_plus
 
@@ -25,6 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from evac.accounts.models import Membership, Organisation, User
 from evac.accounts.roles import Can, Role, capabilities
@@ -33,9 +35,12 @@ from evac.api.api import api
 from evac.api.models import ApiToken
 from evac.api.services import issue_token
 from evac.cases.models import Application, Employment, Person, StatusChange
+from evac.cases.workflow import Status
 from evac.conftest import make_case, make_org, make_user
 from evac.exports.models import ExportRequest
 from evac.exports.services import request_export
+from evac.flights.models import AllocationRun, BoardingPass, FamilyLink, Flight, Hold, Placement
+from evac.flights.planning import hold_family, link_families, pin_family
 from evac.imports.models import ImportJob
 from evac.imports.services import start_import
 from evac.notify.models import Message
@@ -57,7 +62,9 @@ NO_SUCH_METHOD = "no such method"  # an API path without this method: 405 for ev
 EXPORTER = "exporter"  # a member who may export
 EXPORT_REQUESTER = "export requester"  # the walk export's requester (who alone downloads it)
 EXPORT_APPROVER = "export approver"  # a member who may export, other than the requester
-EXPORT_ACCESS = (EXPORTER, EXPORT_REQUESTER, EXPORT_APPROVER)
+# A flight's manifest: a member who may export and whose role plans the flights (Can.SCHEDULE).
+MANIFEST_EXPORTER = "manifest exporter"
+EXPORT_ACCESS = (EXPORTER, EXPORT_REQUESTER, EXPORT_APPROVER, MANIFEST_EXPORTER)
 
 # Keyed by URL name for the pages and by operationId for the API. A new URL or operation is not in this
 # table, and the walk fails until it is: deciding who may use it is the point.
@@ -140,6 +147,21 @@ ACCESS: dict[str, str | Can] = {
     "assignOfficer": Can.ASSIGN,
     "startImport": Can.CREATE_CASES,
     "readImport": Can.CREATE_CASES,
+    "flights:board": Can.VIEW_FLIGHTS,
+    "flights:create": Can.SCHEDULE,
+    "flights:allocate": Can.SCHEDULE,
+    "flights:run": Can.VIEW_FLIGHTS,
+    "flights:link": Can.SCHEDULE,
+    "flights:pin": Can.SCHEDULE,
+    "flights:hold": Can.SCHEDULE,
+    "flights:detail": Can.VIEW_FLIGHTS,
+    "flights:edit": Can.SCHEDULE,
+    "flights:status": Can.SCHEDULE,
+    "flights:manifest": MANIFEST_EXPORTER,
+    "listFlights": Can.VIEW_FLIGHTS,
+    "createFlight": Can.SCHEDULE,
+    "readFlight": Can.VIEW_FLIGHTS,
+    "updateFlight": Can.SCHEDULE,
 }
 
 # Paths a pattern cannot be reversed to by itself: the API's catch-all would reverse to the API's root.
@@ -147,7 +169,16 @@ EXAMPLE_PATHS = {"api:not_found": "/api/v1/no-such-thing"}
 
 # Parameters naming an object of the owning organisation: the walk also asks for them under the other
 # organisation's slug, where they must not be found.
-OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id", "slug", "run_id"}
+OBJECT_PARAMETERS = {
+    "ref",
+    "reference",
+    "job_id",
+    "export_id",
+    "slug",
+    "run_id",
+    "flight_id",
+    "allocation_id",
+}
 
 
 @dataclass
@@ -163,6 +194,9 @@ class World:
     export: ExportRequest  # the canada case officer's, ready to download
     exporters: set[str]  # the personas who may export ("canada:case_officer")
     run: EligibilityRun | None = None  # the program's re-check after a change of its rules
+    flight: Flight | None = None  # the case's family is placed on it, with a pass
+    allocation: AllocationRun | None = None
+    others: list[Application] = field(default_factory=list)  # a family on the flight, one held and linked
 
 
 def build_world() -> World:
@@ -192,13 +226,15 @@ def build_world() -> World:
         True,
     )
     token, _raw = issue_token(officer, name="laptop")
-    # Two members of each organisation may export: a case officer and a verifier (who approves). The org
-    # admin's flag is set behind the service's back: without reading cases it must still open nothing.
+    # Three members of each organisation may export: a case officer and a verifier (who approves), and the
+    # flight planner (manifests). The org admin's flag is set behind the service's back: without reading
+    # cases it must still open nothing.
+    exporting = (Role.CASE_OFFICER, Role.VERIFIER, Role.FLIGHT_PLANNER)
     for org in (canada, uk):
-        for role in (Role.CASE_OFFICER, Role.VERIFIER):
+        for role in exporting:
             set_may_export(org, users[(org.slug, role)], True, actor=None)
     Membership.objects.filter(user=users[("canada", Role.ORG_ADMIN)]).update(may_export=True)
-    exporters = {f"{org}:{role}" for org in ("canada", "uk") for role in (Role.CASE_OFFICER, Role.VERIFIER)}
+    exporters = {f"{org}:{role}" for org in ("canada", "uk") for role in exporting}
     export, _created = request_export(
         Membership.objects.select_related("organisation").get(user=officer, organisation=canada),
         Application.objects.filter(organisation=canada),
@@ -218,7 +254,50 @@ def build_world() -> World:
     ]
     run = EligibilityRun.objects.create(program=program, state=EligibilityRun.State.DONE)
     personal = [p for p in personal if p]
-    return World(canada, uk, users, case, job, token, program, personal, export, exporters, run)
+    # Another family approved and pinned to a flight, with a pass; a third held back and linked to the
+    # walk's case. Their names are found nowhere else either: the flight pages must not show them to
+    # those who may not read cases.
+    planner = Membership.objects.select_related("organisation", "user").get(
+        user=users[("canada", Role.FLIGHT_PLANNER)], organisation=canada
+    )
+    flight = Flight.objects.create(
+        organisation=canada,
+        call_sign="RCH001",
+        aircraft="C-17A",
+        seats=134,
+        medical_places=4,
+        departs_at=timezone.now() + timedelta(days=1),
+        destination="Doha (DOH)",
+    )
+    others = [
+        make_case(canada, actor=officer, given_name="Zmaryalai", family_name="Qarabaghi"),
+        make_case(canada, actor=officer, given_name="Nangyalai", family_name="Tarakai"),
+    ]
+    Application.objects.filter(pk__in=[o.pk for o in others]).update(status=Status.APPROVED)
+    for other in others:
+        other.refresh_from_db()
+    pin_family(others[0], flight, planner)
+    BoardingPass.objects.create(flight=flight, person=others[0].people.get(relationship="self"), nonce="walk")
+    hold_family(others[1], planner, reason="walk")
+    link_families(others[1], case, planner, reason="walk")
+    allocation = AllocationRun.objects.create(organisation=canada, state=AllocationRun.State.DONE)
+    personal += ["Zmaryalai", "Qarabaghi", "Nangyalai", "Tarakai"]
+    return World(
+        canada,
+        uk,
+        users,
+        case,
+        job,
+        token,
+        program,
+        personal,
+        export,
+        exporters,
+        run,
+        flight,
+        allocation,
+        others,
+    )
 
 
 # Every path parameter of every URL and operation, by name. A parameter not here fails the walk: a new kind
@@ -235,6 +314,8 @@ PARAMS = {
     "export_id": lambda w: str(w.export.public_id),
     "slug": lambda w: w.program.slug,
     "run_id": lambda w: str(w.run.public_id),
+    "flight_id": lambda w: str(w.flight.public_id),
+    "allocation_id": lambda w: str(w.allocation.public_id),
 }
 
 
@@ -289,6 +370,25 @@ def page_bodies(w: World) -> dict[str, dict]:
         "exports:decide": {"decision": "approve"},
         "exports:settings": {"export_approval_threshold": "50"},
         "intake:status": {"reference": w.case.reference, "secret": "ABCD-EFGH"},
+        "flights:create": flight_form(),
+        "flights:edit": flight_form(),
+        "flights:status": {"status": "boarding"},
+        "flights:manifest": {"format": "csv"},
+        "flights:pin": {"action": "pin", "flight": str(w.flight.public_id)},
+        "flights:hold": {"action": "hold", "reason": "walk"},
+        "flights:link": {"action": "unlink", "a": w.others[1].reference, "b": w.case.reference},
+    }
+
+
+def flight_form() -> dict:
+    return {
+        "call_sign": "RCH002",
+        "aircraft": "A400M",
+        "seats": "116",
+        "medical_places": "0",
+        "departs_at": "2021-08-18T06:00",
+        "origin": "Kabul (KBL)",
+        "destination": "Islamabad (ISB)",
     }
 
 
@@ -448,6 +548,12 @@ def fingerprint_queries(organisation: Organisation) -> list[tuple[str, tuple]]:
         ExportRequest.objects.filter(organisation=organisation).values(),
         Organisation.objects.filter(pk=organisation.pk).values(),
         Message.objects.filter(application__organisation=organisation).values(),
+        Flight.objects.filter(organisation=organisation).values(),
+        Placement.objects.filter(flight__organisation=organisation).values(),
+        Hold.objects.filter(application__organisation=organisation).values(),
+        FamilyLink.objects.filter(organisation=organisation).values(),
+        AllocationRun.objects.filter(organisation=organisation).values(),
+        BoardingPass.objects.filter(flight__organisation=organisation).values(),
         # last_used_at moves when a persona's own token authenticates: that is not a change to the data.
         ApiToken.objects.filter(user__in=members).values(
             "pk", "user_id", "name", "token_hash", "expires_at", "revoked_at"
@@ -528,7 +634,10 @@ def send(client: Client, probe: Probe, persona: Persona, queries, baseline):
                 if probe.method == "GET":
                     response = client.get(probe.path, **extra)
                 elif probe.content_type:
-                    response = client.post(probe.path, body, content_type=probe.content_type, **extra)
+                    # POST, PATCH...: the operation's own method, with its documented example as the body.
+                    response = client.generic(
+                        probe.method, probe.path, body, content_type=probe.content_type, **extra
+                    )
                 else:
                     response = client.post(probe.path, body or {}, **extra)
                 changed = fingerprint(queries) != baseline
@@ -552,6 +661,11 @@ def judge(w: World, persona: Persona, probe: Probe, response, changed: bool) -> 
         or (isinstance(access, Can) and access in capabilities(persona.role))
         or (access == OWN_TOKEN and persona.user == w.token.user)
         or (access == EXPORTER and persona.label in w.exporters)
+        or (
+            access == MANIFEST_EXPORTER
+            and persona.label in w.exporters
+            and Can.SCHEDULE in capabilities(persona.role)
+        )
         or (access == EXPORT_REQUESTER and persona.user == w.export.requested_by)
         or (
             access == EXPORT_APPROVER

@@ -42,7 +42,11 @@ def test_one_demo_user_per_role_and_organisation(demo):
         assert roles == set(Role.values)
     assert Membership.objects.filter(user__username="liaison").count() == 2
     exporters = Membership.objects.filter(organisation__slug="canada", may_export=True)
-    assert set(exporters.values_list("user__username", flat=True)) == {"canada-officer", "canada-verifier"}
+    assert set(exporters.values_list("user__username", flat=True)) == {
+        "canada-officer",
+        "canada-verifier",
+        "canada-planner",
+    }
 
 
 def test_the_cases_spread_over_the_statuses_with_valid_histories(demo):
@@ -90,3 +94,21 @@ def test_it_refuses_to_run_outside_debug(settings):
 
 def test_the_demo_schedules_the_daily_audit_verification(demo):
     assert pending().count() == 1
+
+
+def test_flights_out_of_kabul_and_approved_families_waiting_for_them(demo):
+    from evac.flights.models import Flight, Placement
+    from evac.flights.services import allocate_seats
+
+    for slug in ("canada", "uk", "denmark"):
+        flights = Flight.objects.filter(organisation__slug=slug)
+        assert flights.exists() and all(f.origin == "Kabul (KBL)" and f.emergency_contact for f in flights)
+        assert min(f.departs_at for f in flights).date().isoformat() == "2021-08-14"
+    assert Flight.objects.filter(medical_places__gt=0).exists()
+    canada = Organisation.objects.get(slug="canada")
+    waiting = Application.objects.filter(organisation=canada, status=Status.APPROVED).count()
+    assert waiting >= 20
+    # Scheduled families sit on the flights, told; the allocation can be run at once.
+    assert Placement.objects.filter(flight__organisation=canada, notified_at__isnull=False).exists()
+    run = allocate_seats(canada, method="greedy", bound=False)
+    assert run.state == "done" and run.families_placed > 0 and run.families_left_out > 0

@@ -12,6 +12,7 @@ from evac.accounts.services import add_member, set_may_export
 from evac.audit.services import record_event
 from evac.audit.tasks import ensure_scheduled
 from evac.demo import scenario
+from evac.demo.flights import load_flights
 from evac.demo.generator import generate
 from evac.demo.loader import day_start, load_applications
 from evac.programs.models import Program
@@ -114,9 +115,13 @@ class Command(BaseCommand):
             )
             rank_cases(organisation)
             evaluate_cases(program)
+            flights, placed = load_flights(organisation)
             if sys.stderr.isatty():
                 self.stderr.write("")
-            self.stdout.write(f"{organisation.name}: {loaded:,} applications")
+            self.stdout.write(
+                f"{organisation.name}: {loaded:,} applications, {flights} flights planned "
+                f"({placed} scheduled families on them)"
+            )
 
     def progress(self, label: str, total: int):
         def report(done: int) -> None:
