@@ -74,10 +74,17 @@ def main() -> None:
             cursor.execute("ANALYZE")
     total = Application.objects.filter(organisation=organisation).count()
 
+    # The benchmark signs in with force_login, over plain HTTP: the second factor and the HTTPS redirect
+    # are not what it measures.
+    from django.conf import settings
+
+    settings.EVAC_REQUIRE_2FA = False
+    settings.SECURE_SSL_REDIRECT = False
     client = Client()
     client.force_login(user)
     base = "/o/bench/cases/"
     some = Application.objects.filter(organisation=organisation).order_by("id")[total // 2]
+    father = some.people.filter(relationship="self").first().father_name or "Gul"
     scenarios = [
         ("first page, by priority", {}),
         ("first page, oldest first", {"sort": "oldest"}),
@@ -85,23 +92,25 @@ def main() -> None:
         ("filtered: approved interpreters", {"status": "approved", "role": "interpreter"}),
         ("filtered: program + province, page 5", {"program": "bench", "province": "AF-KAB", "page": "5"}),
         ("name search: common family name", {"q": "ahmadzai"}),
-        (
-            "name search: two words",
-            {"q": some.principal_name.split()[0] + " " + (some.search_text.split() or [""])[-1]},
-        ),
+        ("name search: two words", {"q": some.principal_name.split()[0] + " " + father.split()[0]}),
         ("name search: Perso-Arabic", {"q": "احمد"}),
+        ("name search: another spelling", {"q": "Mohamed Ouali"}),
+        ("name search: another spelling, Dari", {"q": "محمد ولی"}),
+        ("name search: less common name", {"q": "Mahmud"}),
         ("reference search", {"q": some.display_reference}),
     ]
     print(f"\ncase list on {connection.vendor}, {total:,} applications, {args.runs} runs each")
     print(f"{'scenario':<42} {'matches':>9} {'median ms':>10} {'p95 ms':>8}")
     for label, params in scenarios:
+        # A name is searched by POST (the list ignores one in a URL); the other filters are links.
+        send = client.post if "q" in params else client.get
         for _ in range(3):
-            response = client.get(base, params)
+            response = send(base, params)
             assert response.status_code == 200, (label, response.status_code)
         timings = []
         for _ in range(args.runs):
             started = time.perf_counter()
-            response = client.get(base, params)
+            response = send(base, params)
             timings.append((time.perf_counter() - started) * 1000)
         match = re.search(rb"(More than )?([\d,]+) cases?[<:]", response.content)
         matches = (">" if match and match.group(1) else "") + (match.group(2).decode() if match else "?")

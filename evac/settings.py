@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "evac.cases",
     "evac.imports",
     "evac.exports",
+    "evac.matching",
     "evac.intake",
     "evac.notify",
     "evac.api",

@@ -9,7 +9,7 @@ from evac.accounts.models import Organisation
 from evac.cases.forms import CaseFilterForm
 from evac.cases.models import Application, Employment, Person
 from evac.core import references
-from evac.core.text import fold
+from evac.matching.search import query_terms
 from evac.protection.fields import index_lookup
 
 ORDERINGS = {
@@ -45,9 +45,16 @@ def search_cases(
         elif (holders := _holders_of(organisation, q)) is not None:
             cases = cases.filter(pk__in=holders)
         else:
-            # Every word must appear in the family's folded names (a trigram index serves this on PostgreSQL).
-            for word in fold(q).split():
-                cases = cases.filter(search_text__contains=word)
+            # Every word must appear in the family's names, as typed or by one of its spelling-folded keys
+            # (evac.matching.search); a trigram index serves each LIKE on PostgreSQL.
+            for alternatives in query_terms(q):
+                matches = Q()
+                for substrings in alternatives:
+                    both = Q()
+                    for substring in substrings:
+                        both &= Q(search_text__contains=substring)
+                    matches |= both
+                cases = cases.filter(matches)
     return cases.select_related("program", "province").order_by(
         *ORDERINGS.get(sort or "priority", ORDERINGS["priority"])
     )

@@ -4,20 +4,21 @@ Each runs in one transaction and writes its audit event in it.
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evac.accounts.models import Membership, User
+from evac.accounts.models import Membership, Organisation, User
 from evac.accounts.roles import Can
 from evac.audit.services import COMMAND, Origin, record_event
 from evac.cases.models import Application, Employment, Person, Relationship, StatusChange
 from evac.cases.workflow import Status, required_capability
 from evac.core import references
-from evac.core.text import fold
+from evac.matching.search import index_terms, plain_words
 from evac.programs.services import evaluate_case
 from evac.ranking.services import rank_case
 from evac.rosters.services import resolve_employer
@@ -30,7 +31,9 @@ class StaleCase(Exception):
 
 
 def family_summary(people: Sequence[Person]) -> tuple[str, int, str]:
-    """The principal's name, the family's size and the folded names the case list searches."""
+    """The principal's name, the family's size and the text the case list searches: every member's names
+    folded as typed, then their spelling-folded keys and skeletons (evac.matching.search), so that
+    "Mohamed Ouali" finds "Muhammad Wali" and "محمد ولی". Names only: never a document or a phone."""
     principal = next(
         (p for p in people if p.relationship == Relationship.SELF), people[0] if people else None
     )
@@ -45,14 +48,71 @@ def family_summary(people: Sequence[Person]) -> tuple[str, int, str]:
                 person.native_name,
             )
         )
-    search = " ".join(sorted({fold(w) for w in words if w and fold(w)}))
-    return (principal.full_name if principal else ""), len(people), search
+    names = [w for w in words if w]
+    typed = sorted({plain_words(w) for w in names} - {""})
+    keys = sorted(frozenset().union(*(index_terms(w) for w in names)))
+    return (principal.full_name if principal else ""), len(people), " ".join(typed + keys)
 
 
 def refresh_family_summary(application: Application) -> None:
     people = list(application.people.all())
     application.principal_name, application.family_size, application.search_text = family_summary(people)
     application.save(update_fields=["principal_name", "family_size", "search_text", "updated_at"])
+
+
+_SUMMARY_FIELDS = ("principal_name", "family_size", "search_text")
+_NAME_FIELDS = (
+    "application_id", "position", "relationship", "given_name", "family_name", "father_name",
+    "grandfather_name", "native_name",
+)  # fmt: skip
+
+
+def refresh_search_texts(
+    *,
+    organisation: Organisation | None = None,
+    batch_size: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Recompute every case's principal name, family size and search text, a batch per transaction: after
+    an upgrade that changes how names are folded, existing cases are found like new ones. Returns (cases
+    read, cases changed). Safe to run on a live system and to run again."""
+    cases = Application.objects.all()
+    if organisation is not None:
+        cases = cases.filter(organisation=organisation)
+    last, seen, changed = 0, 0, 0
+    while True:
+        with transaction.atomic():
+            # Locked while read and rewritten: an officer's edit of the same family waits, then writes
+            # its own summary last.
+            batch = list(
+                cases.filter(pk__gt=last)
+                .order_by("pk")
+                .select_for_update()
+                .only("pk", *_SUMMARY_FIELDS)[:batch_size]
+            )
+            if not batch:
+                break
+            families: dict[int, list[Person]] = defaultdict(list)
+            for person in Person.objects.filter(application__in=batch).only(*_NAME_FIELDS):
+                families[person.application_id].append(person)
+            stale = []
+            for case in batch:
+                summary = family_summary(families[case.pk])
+                if summary != (case.principal_name, case.family_size, case.search_text):
+                    case.principal_name, case.family_size, case.search_text = summary
+                    stale.append(case)
+            Application.objects.bulk_update(stale, _SUMMARY_FIELDS)
+        last, seen, changed = batch[-1].pk, seen + len(batch), changed + len(stale)
+        if progress is not None:
+            progress(seen)
+    record_event(
+        "case.search_refresh",
+        actor=None,
+        organisation=organisation,
+        target_type=CASE,
+        detail={"cases": seen, "changed": changed},
+    )
+    return seen, changed
 
 
 def check_family(people: Iterable[Person]) -> None:
