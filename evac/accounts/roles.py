@@ -30,10 +30,16 @@ class Can(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_PROGRAMS = "manage_programs"
     MESSAGE_APPLICANTS = "message_applicants"  # write to an applicant (evac/notify), one at a time
+    # Load an employer's roster and follow the import (evac/rosters). The import's pages show counts and
+    # the lines of bad rows, never a name: reading roster entries is VERIFY_EMPLOYMENT's, beside a claim.
+    MANAGE_ROSTERS = "manage_rosters"
 
 
 # Least privilege: the auditor reads the log and nothing else; the org admin runs the organisation but
-# does not read case files; the check-in agent gets the gate pages when flights arrive.
+# does not read case files; the check-in agent gets the gate pages when flights arrive. Rosters come from
+# employers through the verifier who uses them or the org admin who deals with the employer: both may load
+# one, and neither the clerk nor the officer, so that the check against forged letters is not in the hands
+# of those who register and decide the claims.
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.INTAKE_CLERK: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES}),
     Role.CASE_OFFICER: frozenset(
@@ -47,11 +53,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.MESSAGE_APPLICANTS,
         }
     ),
-    Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
+    Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT, Can.MANAGE_ROSTERS}),
     Role.FLIGHT_PLANNER: frozenset({Can.VIEW_CASES, Can.SCHEDULE, Can.BOARD, Can.RECORD_SITUATION}),
     Role.CHECKIN_AGENT: frozenset({Can.BOARD}),
     Role.AUDITOR: frozenset({Can.VIEW_AUDIT}),
-    Role.ORG_ADMIN: frozenset({Can.MANAGE_MEMBERS, Can.MANAGE_PROGRAMS}),
+    Role.ORG_ADMIN: frozenset({Can.MANAGE_MEMBERS, Can.MANAGE_PROGRAMS, Can.MANAGE_ROSTERS}),
 }
 
 
