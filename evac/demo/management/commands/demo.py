@@ -13,7 +13,8 @@ from evac.audit.services import record_event
 from evac.audit.tasks import ensure_scheduled
 from evac.demo import scenario
 from evac.demo.generator import generate
-from evac.demo.loader import day_start, load_applications
+from evac.demo.loader import day_start, load_applications, load_roster
+from evac.demo.rosters import generate_rosters
 from evac.programs.models import Program
 from evac.programs.services import evaluate_cases
 from evac.ranking.services import rank_cases
@@ -103,20 +104,30 @@ class Command(BaseCommand):
             organisation = organisations[slug]
             program = organisation.programs.first()
             employers = scenario.EMPLOYERS[slug]
+            generated = list(generate(count, seed + index, employers=employers))
+            # Each employer's roster, written from these claims with decoys among the real staff (and some
+            # claims it does not back), so that a verifier has claims to check at once.
+            rosters = generate_rosters(generated, seed + index)
             loaded = load_applications(
                 organisation,
                 program,
-                generate(count, seed + index, employers=employers),
+                generated,
                 seed=seed + index,
                 start=start,
                 end=end,
                 progress=self.progress(organisation.name, count),
             )
+            entries = sum(
+                load_roster(organisation, employer, rows) for employer, rows in sorted(rosters.rows.items())
+            )
             rank_cases(organisation)
             evaluate_cases(program)
             if sys.stderr.isatty():
                 self.stderr.write("")
-            self.stdout.write(f"{organisation.name}: {loaded:,} applications")
+            self.stdout.write(
+                f"{organisation.name}: {loaded:,} applications, {entries:,} roster entries "
+                f"from {len(rosters.rows)} employers"
+            )
 
     def progress(self, label: str, total: int):
         def report(done: int) -> None:
