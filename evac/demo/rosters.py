@@ -53,6 +53,8 @@ ROLE_WORDS = {
     "other": ("Mechanic", "Electrician", "Clerk", "Medic"),
 }
 
+# Nobody's employment starts or ends after the evacuation.
+_LAST_DAY = date(2021, 8, 14)
 _NATIVE = {latin: native for latin, native, _w in (*names.MALE_GIVEN_NAMES, *names.FEMALE_GIVEN_NAMES)}
 _NATIVE_FAMILY = {latin: native for latin, native, _w in names.FAMILY_NAMES}
 
@@ -212,7 +214,7 @@ class _RosterWriter:
         start = date(rng.randint(2002, 2020), rng.randint(1, 12), rng.randint(1, 28))
         if rng.random() < 0.3:
             return start, None
-        return start, min(date(2021, 8, 14), start + timedelta(days=rng.randint(120, 9 * 365)))
+        return start, min(_LAST_DAY, start + timedelta(days=rng.randint(120, 9 * 365)))
 
     # -- writing an entry -----------------------------------------------------------------------------
 
@@ -275,20 +277,23 @@ class _RosterWriter:
             written = person.role if rng.random() < 0.94 else _ROLE(rng)
             words = ROLE_WORDS.get(written, ROLE_WORDS["other"])
             role = words[rng.randrange(len(words))]
-        start = end = ""
+        start: date | None = None
+        end: date | None = None
         if person.start and rng.random() < 0.75:
             roll = rng.random()
             if roll < 0.1:  # the roster keeps the last contract's start, not the first
                 later = person.start + timedelta(days=rng.randint(400, 4 * 365))
-                start = min(later, person.end or date(2021, 8, 14)).isoformat()
+                start = min(later, person.end or _LAST_DAY)
             elif roll < 0.12:  # another period altogether (a second spell of work, a clerk's slip)
-                start = (
-                    person.start + timedelta(days=rng.choice((-1, 1)) * rng.randint(6, 9) * 365)
-                ).isoformat()
+                start = min(
+                    _LAST_DAY, person.start + timedelta(days=rng.choice((-1, 1)) * rng.randint(6, 9) * 365)
+                )
             else:
                 start = self.shifted(person.start)
         if person.end and rng.random() < 0.7:
             end = self.shifted(person.end)
+        if start and end and end < start:
+            end = None  # a clerk who knew only one of them
         return {
             "badge_number": person.badge,
             "given_name": given,
@@ -297,14 +302,18 @@ class _RosterWriter:
             "native_name": native,
             "birth_date": birth,
             "role": role,
-            "employment_start": start,
-            "employment_end": end,
+            "employment_start": self.written(start),
+            "employment_end": self.written(end),
         }
 
-    def shifted(self, day: date) -> str:
-        rng = self.rng
-        moved = min(date(2021, 8, 14), day + timedelta(days=rng.randint(-120, 120)))
-        return moved.isoformat() if rng.random() < 0.5 else moved.isoformat()[:7]
+    def shifted(self, day: date) -> date:
+        return min(_LAST_DAY, day + timedelta(days=self.rng.randint(-120, 120)))
+
+    def written(self, day: date | None) -> str:
+        """A date as an employer's list has it: the day, or only the month."""
+        if day is None:
+            return ""
+        return day.isoformat() if self.rng.random() < 0.5 else day.isoformat()[:7]
 
 
 def generate_rosters(

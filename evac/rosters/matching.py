@@ -29,9 +29,11 @@ Perso-Arabic script) differs outright: a real colleague's number on a forged let
 evidence, and the badge then counts for nothing.
 """
 
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
 from math import log2
@@ -42,7 +44,6 @@ from django.utils.translation import gettext_lazy as _
 
 from evac.matching.names import Agreement, name_tokens, similarity, token_fold, token_skeleton
 from evac.matching.names import fold as fold_name
-from evac.protection.fields import normalise_document
 
 # A candidate at or above this probability is credible: a verifier may confirm the claim with it. Below
 # it, confirming is refused: the roster is the check against forged letters.
@@ -80,8 +81,9 @@ class Record:
 
 def badge_key(text: str) -> str:
     """A badge number without case, spaces, dashes or leading zeros: "caf 0123", "CAF-0123" and "CAF123"
-    (a spreadsheet drops leading zeros from a number) are one badge."""
-    key = normalise_document(text or "")
+    (a spreadsheet drops leading zeros from a number) are one badge. Persian digits read as digits."""
+    ascii_digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text or "")
+    key = re.sub(r"[^0-9A-Z]", "", ascii_digits.upper())
     out, zeros = [], True
     for ch in key:
         if ch.isdigit():
@@ -271,7 +273,6 @@ FIELD_LABELS = {
     "family": _("Family name"),
     "father": _("Father's name"),
     "native": _("Name in Perso-Arabic script"),
-    "native_beside_given": _("Name in Perso-Arabic script"),
     "birth_year": _("Birth year"),
     "role": _("Role"),
     "dates": _("Employment dates"),
@@ -336,25 +337,26 @@ class _Comparer:
         self.frequencies = frequencies
         self.today = today
 
-    def names(self, name: str, a: str, b: str) -> Evidence:
-        """Two names compared (b is the roster's)."""
+    def names(self, name: str, a: str, b: str, table: str = "") -> Evidence:
+        """Two names compared (b is the roster's), weighed by `table` (the field's own by default)."""
         if not a or not b:
             return Evidence(name, MISSING, 0.0, _NOT_GIVEN)
         found = similarity(a, b)
         level = _LEVEL_OF_AGREEMENT[found.agreement]
         if level == MISSING:
             return Evidence(name, MISSING, 0.0, _NOT_GIVEN)
-        return self.level(name, level, found.reason, b)
+        return self.level(name, level, found.reason, b, table)
 
-    def level(self, name: str, level: str, reason, value: str = "") -> Evidence:
+    def level(self, name: str, level: str, reason, value: str = "", table: str = "") -> Evidence:
+        table = table or name
         shared, u = 0, None
-        prefix = TERM_FREQUENCY.get(name)
+        prefix = TERM_FREQUENCY.get(table)
         if prefix and value and level in (SAME, VARIANT) and self.frequencies and self.frequencies.total:
             key = f"v:{prefix}:{fold_name(value)}"
             shared, u = self.frequencies.count(key), self.frequencies.share(key)
         elif name == "badge" and level == SAME and self.frequencies and self.frequencies.total:
             u = 1 / self.frequencies.total
-        return Evidence(name, level, _weight(name, level, u), reason, shared)
+        return Evidence(name, level, _weight(table, level, u), reason, shared)
 
     def given_and_family(self, claim: Record, entry: Record) -> list[Evidence]:
         given = self.names("given", claim.given, entry.given)
@@ -371,14 +373,33 @@ class _Comparer:
     def native(self, claim: Record, entry: Record, beside_given: bool) -> Evidence:
         """Both names in Perso-Arabic script compared; or, when one side has no Latin name at all, its
         Perso-Arabic name against the other's Latin name (the scripts meet through folding and skeletons)."""
-        name = "native_beside_given" if beside_given else "native"
+        table = "native_beside_given" if beside_given else "native"
         if claim.native and entry.native:
-            return self.names(name, claim.native, entry.native)
+            return self.names("native", claim.native, entry.native, table)
         if claim.native and not claim.latin and entry.latin:
-            return self.names(name, claim.native, entry.latin)
+            return self.names("native", claim.native, entry.latin, table)
         if entry.native and not entry.latin and claim.latin:
-            return self.names(name, claim.latin, entry.native)
-        return Evidence(name, MISSING, 0.0, _NOT_GIVEN)
+            return self.names("native", claim.latin, entry.native, table)
+        return Evidence("native", MISSING, 0.0, _NOT_GIVEN)
+
+    def lineage(self, family: Evidence, father: Evidence) -> Evidence:
+        """Family and father's names agreeing are one piece of evidence, not two: brothers share both. Their
+        weights together are held to what one entry in the roster's size being of the claimant's family
+        is worth (the chance that a stranger on the roster is his brother is about one in its size)."""
+        if not (family.tone == father.tone == "agrees"):
+            return family
+        size = self.frequencies.total if self.frequencies and self.frequencies.total else DEFAULT_ROSTER_SIZE
+        cap = log2(M["family"][family.level] * M["father"][father.level] * size)
+        excess = family.weight + father.weight - cap
+        if excess <= 0:
+            return family
+        return replace(
+            family,
+            weight=round(family.weight - excess, 2),
+            reason=_("{reason}; counted once with the father's name: brothers share both").format(
+                reason=family.reason
+            ),
+        )
 
     def birth_year(self, claim: Record, entry: Record) -> Evidence:
         if not claim.birth_year or not entry.birth_year:
@@ -404,7 +425,9 @@ class _Comparer:
     def dates(self, claim: Record, entry: Record) -> Evidence:
         if not claim.start or not entry.start:
             return Evidence("dates", MISSING, 0.0, _("no start date on one side"))
-        claim_end, entry_end = claim.end or self.today, entry.end or self.today
+        # An end known only to the month or year is kept as its first day: never before the start.
+        claim_end = max(claim.end or self.today, claim.start)
+        entry_end = max(entry.end or self.today, entry.start)
         if claim.start > entry_end or entry.start > claim_end:
             return self.level("dates", DIFFERS, _("the periods do not overlap"))
         if abs((claim.start - entry.start).days) <= 366:
@@ -452,10 +475,11 @@ def score(
     they are the same person, and the evidence for it, field by field."""
     compare = _Comparer(frequencies, today or timezone.localdate())
     given, family = compare.given_and_family(claim, entry)
+    father = compare.names("father", claim.father, entry.father)
     evidence = [
         given,
-        family,
-        compare.names("father", claim.father, entry.father),
+        compare.lineage(family, father),
+        father,
         compare.native(claim, entry, beside_given=given.level in (SAME, VARIANT, SCRIPTS)),
         compare.birth_year(claim, entry),
         compare.role(claim, entry),

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from evac.core.dates import DateError, parse_partial_date
+from evac.core.dates import DateError, PartialDate, parse_partial_date
 from evac.imports.reading import Layout, aliases_of
 from evac.imports.rows import date_reason, parse_date, parse_role
 from evac.rosters.matching import badge_key
@@ -87,14 +87,17 @@ def parse_entry(
     values["birth_month"] = birth.month if birth else None
     values["birth_day"] = birth.day if birth else None
 
+    period: dict[str, PartialDate | None] = {}
     for column, name in (("employment_start", "start"), ("employment_end", "end")):
         try:
-            parsed = parse_partial_date(raw.get(column, ""), today=today)
+            period[name] = parse_partial_date(raw.get(column, ""), today=today)
         except DateError as error:
             errors.append((column, date_reason(error)))
-            parsed = None
-        values[name] = parsed.earliest() if parsed else None
-    if values["start"] and values["end"] and values["end"] < values["start"]:  # type: ignore[operator]
+            period[name] = None
+        values[name] = period[name].earliest() if period[name] else None  # type: ignore[union-attr]
+    start, end = period["start"], period["end"]
+    # Compared at the precision written: an end in "2021-08" may well come after a start on 14 August.
+    if start and end and end.isoformat() < start.isoformat()[: len(end.isoformat())]:
         errors.append(("employment_end", _("the end comes before the start")))
 
     if errors:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 
 from evac.cases.models import Employment, EmploymentRole, Person
-from evac.rosters.matching import FIELD_LABELS, Candidate, Evidence
+from evac.rosters.matching import FIELD_LABELS, Evidence
 from evac.rosters.models import RosterEntry
 from evac.rosters.services import ClaimMatch
 
@@ -65,13 +65,6 @@ def entry_values(entry: RosterEntry) -> dict[str, str]:
     }
 
 
-def _evidence(candidate: Candidate, field: str) -> Evidence | None:
-    found = candidate.on(field)
-    if field == "native" and found is None:
-        found = candidate.on("native_beside_given")
-    return found
-
-
 def rows(employment: Employment, person: Person | None, match: ClaimMatch) -> list[Row]:
     claim = claim_values(employment, person)
     entries = [entry_values(match.entry(c)) for c in match.candidates]
@@ -80,10 +73,7 @@ def rows(employment: Employment, person: Person | None, match: ClaimMatch) -> li
             field,
             FIELD_LABELS[field],
             claim[field],
-            [
-                Cell(values[field], _evidence(c, field))
-                for c, values in zip(match.candidates, entries, strict=True)
-            ],
+            [Cell(values[field], c.on(field)) for c, values in zip(match.candidates, entries, strict=True)],
         )
         for field in FIELDS
     ]
