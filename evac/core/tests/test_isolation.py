@@ -41,6 +41,8 @@ from evac.imports.services import start_import
 from evac.notify.models import Message
 from evac.notify.services import send_to_applicant
 from evac.programs.models import EligibilityRun, Program
+from evac.rosters.importing import execute_roster_import
+from evac.rosters.models import RosterEntry, RosterImport
 
 DOCUMENT = api.get_openapi_schema()
 SIGN_IN = "/accounts/sign-in/"
@@ -108,6 +110,11 @@ ACCESS: dict[str, str | Can] = {
     "imports:create": Can.CREATE_CASES,
     "imports:detail": Can.CREATE_CASES,
     "imports:errors_csv": Can.CREATE_CASES,
+    "rosters:list": Can.MANAGE_ROSTERS,
+    "rosters:create": Can.MANAGE_ROSTERS,
+    "rosters:import_detail": Can.MANAGE_ROSTERS,
+    "rosters:import_errors_csv": Can.MANAGE_ROSTERS,
+    "rosters:claim": Can.VERIFY_EMPLOYMENT,
     "exports:list": EXPORTER,
     "exports:create": EXPORTER,
     "exports:detail": EXPORTER,
@@ -147,7 +154,7 @@ EXAMPLE_PATHS = {"api:not_found": "/api/v1/no-such-thing"}
 
 # Parameters naming an object of the owning organisation: the walk also asks for them under the other
 # organisation's slug, where they must not be found.
-OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id", "slug", "run_id"}
+OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id", "slug", "run_id", "roster_job_id", "claim_id"}
 
 
 @dataclass
@@ -163,6 +170,8 @@ class World:
     export: ExportRequest  # the canada case officer's, ready to download
     exporters: set[str]  # the personas who may export ("canada:case_officer")
     run: EligibilityRun | None = None  # the program's re-check after a change of its rules
+    roster_job: RosterImport | None = None  # the roster that lists the case's principal
+    claim: Employment | None = None  # the case's claimed employment, on that roster
 
 
 def build_world() -> World:
@@ -217,8 +226,29 @@ def build_world() -> World:
         principal.email,
     ]
     run = EligibilityRun.objects.create(program=program, state=EligibilityRun.State.DONE)
+    # The employer's roster lists the principal, so that the claim page shows a candidate; its names and
+    # badge number are personal data like the case's.
+    roster_job = RosterImport.objects.create(
+        organisation=canada, employer=canada.employers.get(), filename="r.csv"
+    )
+    execute_roster_import(roster_job, content=ROSTER)
+    personal += ["Z-8841-Q"]
     personal = [p for p in personal if p]
-    return World(canada, uk, users, case, job, token, program, personal, export, exporters, run)
+    return World(
+        canada,
+        uk,
+        users,
+        case,
+        job,
+        token,
+        program,
+        personal,
+        export,
+        exporters,
+        run,
+        roster_job,
+        case.employments.get(),
+    )
 
 
 # Every path parameter of every URL and operation, by name. A parameter not here fails the walk: a new kind
@@ -235,11 +265,20 @@ PARAMS = {
     "export_id": lambda w: str(w.export.public_id),
     "slug": lambda w: w.program.slug,
     "run_id": lambda w: str(w.run.public_id),
+    "roster_job_id": lambda w: str(w.roster_job.public_id),
+    "claim_id": lambda w: str(w.claim.public_id),
 }
 
 
 def upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("partner.csv", b"given_name\r\nSomeone\r\n", content_type="text/csv")
+
+
+ROSTER = b"badge_number,given_name,family_name,father_name\r\nZ-8841-Q,Spozhmai,Karokhail,Gul Ahmad\r\n"
+
+
+def roster_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("roster.csv", ROSTER, content_type="text/csv")
 
 
 def page_bodies(w: World) -> dict[str, dict]:
@@ -273,6 +312,8 @@ def page_bodies(w: World) -> dict[str, dict]:
             "body": "A message from the isolation walk.",
         },
         "imports:create": {"program": w.program.pk, "file": upload},
+        "rosters:create": {"employer": w.canada.employers.get().pk, "file": roster_upload},
+        "rosters:claim": {"decision": "reject", "reason": "walk", "expected": "unverified"},
         "intake:program": {"program": w.program.pk},
         "situation:record": {
             "province": "AF-KAN",
@@ -445,6 +486,8 @@ def fingerprint_queries(organisation: Organisation) -> list[tuple[str, tuple]]:
         members.values("pk", "username", "password", "is_active"),
         Program.objects.filter(organisation=organisation).values(),
         ImportJob.objects.filter(organisation=organisation).values(),
+        RosterImport.objects.filter(organisation=organisation).values(),
+        RosterEntry.objects.filter(organisation=organisation).values(),
         ExportRequest.objects.filter(organisation=organisation).values(),
         Organisation.objects.filter(pk=organisation.pk).values(),
         Message.objects.filter(application__organisation=organisation).values(),
@@ -624,6 +667,7 @@ def test_the_walk_knows_every_url_parameter_and_every_route():
     # Everything in ACCESS is still reached; a stale entry would hide a renamed URL.
     assert set(ACCESS) <= keys, set(ACCESS) - keys
     assert {"cases:detail", "imports:detail", "exports:download", "tokens:revoke", "readApplication"} <= keys
+    assert {"rosters:claim", "rosters:import_detail"} <= keys
     # Each ninja pattern is an operation of the document, so both walks cover the same API.
     api_routes = {
         openapi_path(route) for _n, route, _p, pattern in walk_patterns() if "ninja" in pattern.lookup_str
