@@ -24,8 +24,8 @@ from evac.audit.services import COMMAND, Origin, record_event
 from evac.imports.families import RowError
 from evac.imports.reading import ReadError, open_sheet
 from evac.imports.services import MAX_UPLOAD_BYTES
-from evac.rosters.models import MAX_STORED_ERRORS, Employer, RosterEntry, RosterImport, RosterKey
-from evac.rosters.records import entry_keys
+from evac.rosters.models import MAX_STORED_ERRORS, Employer, RosterEntry, RosterImport
+from evac.rosters.records import write_keys
 from evac.rosters.rows import ENTRY_FIELDS, ROSTER, ParsedEntry, parse_entry
 
 TARGET = "roster_import"
@@ -168,10 +168,7 @@ class RosterImporter:
                 RosterEntry.objects.bulk_update(
                     updated, [*self.fields, "source", "updated_at"], batch_size=500
                 )
-                RosterKey.objects.filter(entry__in=updated).delete()
-            RosterKey.objects.bulk_create(
-                [key for entry in [*created, *updated] for key in entry_keys(entry)]
-            )
+            write_keys([*created, *updated])
             counts["created"], counts["updated"] = len(created), len(updated)
             if created or updated:
                 self._event(

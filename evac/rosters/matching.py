@@ -35,11 +35,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from itertools import combinations
 from math import log2
 
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from evac.matching.names import Agreement, name_tokens, similarity, token_fold, token_skeleton
@@ -79,6 +81,7 @@ class Record:
         return badge_key(self.badge)
 
 
+@lru_cache(maxsize=65536)
 def badge_key(text: str) -> str:
     """A badge number without case, spaces, dashes or leading zeros: "caf 0123", "CAF-0123" and "CAF123"
     (a spreadsheet drops leading zeros from a number) are one badge. Persian digits read as digits."""
@@ -322,8 +325,10 @@ class Candidate:
 
 
 _NOT_GIVEN = _("not given on one side")
+_ONCE_WITH_FATHER = _("{reason}; counted once with the father's name: brothers share both")
 
 
+@lru_cache(maxsize=8192)
 def _weight(name: str, level: str, u: float | None = None) -> float:
     m = M.get(name, {}).get(level, 0.0)
     u = u if u is not None else U.get(name, {}).get(level, 0.0)
@@ -345,7 +350,8 @@ class _Comparer:
         level = _LEVEL_OF_AGREEMENT[found.agreement]
         if level == MISSING:
             return Evidence(name, MISSING, 0.0, _NOT_GIVEN)
-        return self.level(name, level, found.reason, b, table)
+        # The label itself, translated when shown: not once per comparison of a bulk run.
+        return self.level(name, level, found.agreement.label, b, table)
 
     def level(self, name: str, level: str, reason, value: str = "", table: str = "") -> Evidence:
         table = table or name
@@ -396,9 +402,7 @@ class _Comparer:
         return replace(
             family,
             weight=round(family.weight - excess, 2),
-            reason=_("{reason}; counted once with the father's name: brothers share both").format(
-                reason=family.reason
-            ),
+            reason=format_lazy(_ONCE_WITH_FATHER, reason=family.reason),
         )
 
     def birth_year(self, claim: Record, entry: Record) -> Evidence:

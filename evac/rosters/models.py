@@ -182,6 +182,8 @@ class RosterKey(models.Model):
     key = models.CharField(max_length=120)
 
     class Meta:
+        # Named here because evac.rosters.records.write_keys inserts into it by name.
+        db_table = "rosters_rosterkey"
         indexes = [models.Index(fields=["employer", "key"], name="roster_key_lookup")]
 
     def __str__(self) -> str:

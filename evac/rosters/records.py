@@ -1,5 +1,7 @@
 """Claims and roster entries as the matcher's Records, and a roster entry's stored keys."""
 
+from django.db import connection
+
 from evac.cases.models import Employment, Person
 from evac.rosters.matching import Record, blocking_keys, value_keys
 from evac.rosters.models import RosterEntry, RosterKey
@@ -45,9 +47,18 @@ def claim_record(employment: Employment, person: Person | None) -> Record:
     )
 
 
-def entry_keys(entry: RosterEntry) -> list[RosterKey]:
+def entry_keys(entry: RosterEntry) -> list[str]:
     record = entry_record(entry)
-    return [
-        RosterKey(entry=entry, employer_id=entry.employer_id, key=key)
-        for key in sorted(blocking_keys(record) | value_keys(record))
-    ]
+    return sorted(blocking_keys(record) | value_keys(record))
+
+
+def write_keys(entries: list[RosterEntry]) -> int:
+    """Store the entries' keys (after deleting any they had). About ten rows an entry: written with one
+    parameterised INSERT per batch rather than through model instances, which cost three times as much."""
+    RosterKey.objects.filter(entry__in=[e.pk for e in entries]).delete()
+    rows = [(entry.pk, entry.employer_id, key) for entry in entries for key in entry_keys(entry)]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO rosters_rosterkey (entry_id, employer_id, key) VALUES (%s, %s, %s)", rows
+        )
+    return len(rows)

@@ -85,6 +85,9 @@ class Migration(migrations.Migration):
                 ('employer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='rosters.employer')),
                 ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='rosters.rosterentry')),
             ],
+            options={
+                'db_table': 'rosters_rosterkey',
+            },
         ),
         migrations.AddIndex(
             model_name='rosterimport',
