@@ -6,9 +6,9 @@ father's names, the name in Perso-Arabic script), birth year, role, employment d
 **Finding candidates (blocking).** Comparing a claim with every entry of a 20,000-line roster is slow and
 pointless. `blocking_keys` gives each record keys made of two of its name words at once, by their
 spelling-folded key and by their consonant skeleton (evac.matching.names): "muhamad|wali", "mhmd|wl",
-and each of the person's words with their father's name's words ("wali|gulahmad"). Two spellings of one
-person share at least one such pair even when a word is misspelled or a name left out; two people who
-share only "Mohammad" do not. A roster entry's keys are stored (RosterKey), so a claim finds its
+each of the person's words with their father's name's words ("wali|gulahmad"), and each word with the
+birth year. Two spellings of one person share at least one such key even when a word is misspelled or a
+name left out; two people who share only "Mohammad" do not. A roster entry's keys are stored (RosterKey), so a claim finds its
 candidates in one indexed query; the bulk run keeps them in memory (RosterIndex). A claimed badge number
 finds its entry directly.
 
@@ -21,7 +21,15 @@ can read and argue with, and it needs no labelled data from the field, which doe
 below were measured on generated rosters with the truth kept (evac.demo.rosters,
 `benchmarks/roster_matching.py --weights`) and rounded; the structure, not the decimals, is what matters.
 A field missing on either side adds nothing: an employer's list with no birth dates is no evidence either
-way.
+way. Three refinements of the textbook model, each because the generated data showed the need:
+
+- term frequency: for a name that agrees, u is that name's share of this employer's roster, so that
+  Mohammad agreeing counts for little and Qudratullah for much;
+- dependence: family and father's names agreeing together count as one piece of evidence (brothers share
+  both), and the Perso-Arabic name beside an agreeing given name adds little;
+- the prior is one entry among the roster's size, for a claim assumed genuine nine times in ten.
+
+docs/decisions/010-roster-matching.md has the measured precision and recall, and what would change this.
 
 **Badge numbers.** The same badge number is strong evidence (only a typo or a forgery explains it
 otherwise), so it brings the probability near 1, unless the person's own name (given name, or the name in
