@@ -43,7 +43,7 @@ def test_a_verifier_or_an_admin_uploads_a_roster_and_follows_it_to_the_end(
     assert AuditEvent.objects.filter(action="roster.upload", actor=user, ip="127.0.0.1").exists()
     page = client.get(response["Location"])
     html = page.content.decode()
-    assert page.status_code == 200 and "4 created, 0 updated, 0 unchanged" in html
+    assert page.status_code == 200 and "4 entries created, 0 updated, 0 unchanged" in html
     assert "missing: every row needs the person" in html and 'hx-trigger="every 1s"' not in html
     errors = client.get(
         reverse("rosters:import_errors_csv", kwargs={"org": "canada", "roster_job_id": job.public_id})
