@@ -60,7 +60,7 @@ def test_an_officer_signs_in_finds_a_case_and_opens_it(browser_page):
     officer = make_user(canada, Role.CASE_OFFICER, "officer")
     enrol(officer)
     case = make_case(canada, actor=officer, given_name="Mohammad Wali", family_name="Ahmadzai")
-    make_case(canada, actor=officer, given_name="Noor", family_name="Hashimi")
+    make_case(canada, actor=officer, given_name="Noor", family_name="Hashimi", native_name="نور هاشمی")
 
     sign_in(page, officer)
     page.get_by_role("link", name="Cases", exact=True).click()

@@ -54,7 +54,7 @@ def test_the_main_pages_run_without_a_policy_violation_or_a_script_error(browser
     officer = make_user(canada, Role.CASE_OFFICER, "officer")
     admin = make_user(canada, Role.ORG_ADMIN, "orgadmin")
     case = make_case(canada, actor=officer, given_name="Mohammad Wali", family_name="Ahmadzai")
-    make_case(canada, actor=officer, given_name="Noor", family_name="Hashimi")
+    make_case(canada, actor=officer, given_name="Noor", family_name="Hashimi", native_name="نور هاشمی")
 
     problems: list[str] = []
     page.expose_function("reportViolation", lambda text: problems.append(f"{page.url}: CSP {text}"))
