@@ -18,6 +18,7 @@ urlpatterns = [
     path("o/<slug:org>/priority/", include("evac.ranking.urls")),
     path("o/<slug:org>/programs/", include("evac.programs.urls")),
     path("o/<slug:org>/imports/", include("evac.imports.urls")),
+    path("o/<slug:org>/rosters/", include("evac.rosters.urls")),
     path("o/<slug:org>/exports/", include("evac.exports.urls")),
     path("o/<slug:org>/flights/", include("evac.flights.urls")),
     path("apply/", include("evac.intake.urls")),

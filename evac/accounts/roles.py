@@ -35,10 +35,16 @@ class Can(StrEnum):
     # the case officers who answer the families and write to them. Clerks and verifiers do not need it; the
     # check-in agent sees the passes at the gate, not the plan.
     VIEW_FLIGHTS = "view_flights"
+    # Load an employer's roster and follow the import (evac/rosters). The import's pages show counts and
+    # the lines of bad rows, never a name: reading roster entries is VERIFY_EMPLOYMENT's, beside a claim.
+    MANAGE_ROSTERS = "manage_rosters"
 
 
 # Least privilege: the auditor reads the log and nothing else; the org admin runs the organisation but
-# does not read case files; the check-in agent gets the gate pages when flights arrive.
+# does not read case files; the check-in agent gets the gate pages when flights arrive. Rosters come from
+# employers through the verifier who uses them or the org admin who deals with the employer: both may load
+# one, and neither the clerk nor the officer, so that the check against forged letters is not in the hands
+# of those who register and decide the claims.
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.INTAKE_CLERK: frozenset({Can.VIEW_CASES, Can.CREATE_CASES, Can.EDIT_CASES}),
     Role.CASE_OFFICER: frozenset(
@@ -53,13 +59,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
             Can.VIEW_FLIGHTS,
         }
     ),
-    Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT}),
+    Role.VERIFIER: frozenset({Can.VIEW_CASES, Can.VERIFY_EMPLOYMENT, Can.MANAGE_ROSTERS}),
     Role.FLIGHT_PLANNER: frozenset(
         {Can.VIEW_CASES, Can.VIEW_FLIGHTS, Can.SCHEDULE, Can.BOARD, Can.RECORD_SITUATION}
     ),
     Role.CHECKIN_AGENT: frozenset({Can.BOARD}),
     Role.AUDITOR: frozenset({Can.VIEW_AUDIT}),
-    Role.ORG_ADMIN: frozenset({Can.MANAGE_MEMBERS, Can.MANAGE_PROGRAMS}),
+    Role.ORG_ADMIN: frozenset({Can.MANAGE_MEMBERS, Can.MANAGE_PROGRAMS, Can.MANAGE_ROSTERS}),
 }
 
 

@@ -68,6 +68,7 @@ def application(application: Application) -> dict[str, Any]:
                 "role_as_written": e.role_as_written,
                 "start": e.start,
                 "end": e.end,
+                "badge_number": e.badge_number,
                 "supervisor": e.supervisor,
                 "verification": e.verification,
             }

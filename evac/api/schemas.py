@@ -95,6 +95,10 @@ class EmploymentIn(Schema):
     role: EmploymentRole
     start: date | None = None
     end: date | None = None
+    badge_number: Text(40) = Field(
+        "",
+        description="The badge or staff number the applicant gives; checked against the employer's roster.",
+    )
     supervisor: Text(200) = ""
 
     @field_validator("start")
@@ -134,7 +138,12 @@ class ApplicationIn(Schema):
                         {"relationship": "spouse", "given_name": "Fatima", "sex": "F", "birth_date": "1990"},
                     ],
                     "employments": [
-                        {"employer": "Canadian Armed Forces", "role": "interpreter", "start": "2008-03-01"}
+                        {
+                            "employer": "Canadian Armed Forces",
+                            "role": "interpreter",
+                            "start": "2008-03-01",
+                            "badge_number": "CAF-004211",
+                        }
                     ],
                 }
             ]
@@ -234,8 +243,9 @@ class EmploymentOut(Schema):
     role_as_written: str
     start: date | None
     end: date | None
+    badge_number: str
     supervisor: str
-    verification: str
+    verification: str = Field(description="unverified, verified (against a roster entry) or rejected.")
 
 
 class StatusChangeOut(Schema):

@@ -128,7 +128,7 @@ PersonFormSet = inlineformset_factory(
 class EmploymentForm(forms.ModelForm):
     class Meta:
         model = Employment
-        fields = ["employer_name", "role", "start", "end", "supervisor", "evidence"]
+        fields = ["employer_name", "role", "start", "end", "badge_number", "supervisor", "evidence"]
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
@@ -136,6 +136,7 @@ class EmploymentForm(forms.ModelForm):
             "employer_name": forms.TextInput(attrs={"list": "employers"}),
         }
         labels = {"employer_name": _("Employer")}
+        help_texts = {"badge_number": _("As the applicant gives it; checked against the employer's roster.")}
 
     def clean(self):
         cleaned = super().clean()

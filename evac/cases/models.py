@@ -228,9 +228,15 @@ class Person(ProtectedModel):
 
 
 class Employment(models.Model):
-    """A period of work for an employer the program covers, as the applicant claims it."""
+    """A period of work for an employer the program covers, as the applicant claims it.
+
+    A verifier confirms it against the employer's roster (evac/rosters): `roster_entry` is then the entry
+    it was matched to, and `match_probability` how sure the matching was when the verifier confirmed.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="employments")
+    # The verifier's page names a claim by this, never by its sequential id.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="employments"
     )
@@ -249,6 +255,9 @@ class Employment(models.Model):
     role_as_written = models.CharField(_("role as written"), max_length=100, blank=True)
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
+    # The number on the badge or in the employer's list, as the applicant gives it: a claim, checked
+    # against the roster like the rest (a forged letter can carry a real colleague's number).
+    badge_number = models.CharField(_("badge number"), max_length=40, blank=True)
     supervisor = models.CharField(_("supervisor"), max_length=200, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     verification = models.CharField(
@@ -257,6 +266,26 @@ class Employment(models.Model):
         choices=VerificationState.choices,
         default=VerificationState.UNVERIFIED,
     )
+    roster_entry = models.ForeignKey(
+        "rosters.RosterEntry",
+        verbose_name=_("roster entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Why a claim was rejected, in the verifier's words.
+    verification_reason = models.TextField(_("reason"), blank=True)
+    match_probability = models.FloatField(_("match probability"), null=True, blank=True)
 
     class Meta:
         ordering = ["start", "id"]
@@ -267,12 +296,36 @@ class Employment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} ({self.employer_name})"
 
+    def reopen(self) -> bool:
+        """Back to unverified, unlinked: the claim changed after a verifier decided on it, and the decision
+        vouched for what it was. Returns whether there was a decision to undo."""
+        decided = self.verification != VerificationState.UNVERIFIED or self.roster_entry_id is not None
+        self.verification = VerificationState.UNVERIFIED
+        self.roster_entry = None
+        self.verified_by = None
+        self.verified_at = None
+        self.verification_reason = ""
+        self.match_probability = None
+        return decided
+
     @property
     def months(self) -> int | None:
         if not self.start:
             return None
         end = self.end or timezone.localdate()
         return max(0, (end.year - self.start.year) * 12 + end.month - self.start.month)
+
+
+# What a verifier's decision vouches for: a change to any of these reopens the claim (Employment.reopen).
+CLAIM_FIELDS = ("person_id", "employer_id", "badge_number", "role", "start", "end")
+DECISION_FIELDS = (
+    "verification",
+    "roster_entry",
+    "verified_by",
+    "verified_at",
+    "verification_reason",
+    "match_probability",
+)
 
 
 class StatusChange(models.Model):

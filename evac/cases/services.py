@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from evac.accounts.models import Membership, Organisation, User
 from evac.accounts.roles import Can
 from evac.audit.services import COMMAND, Origin, record_event
-from evac.cases.models import Application, Employment, Person, Relationship, StatusChange
+from evac.cases.models import CLAIM_FIELDS, Application, Employment, Person, Relationship, StatusChange
 from evac.cases.workflow import Status, required_capability
 from evac.core import references
 from evac.matching.search import index_terms, plain_words
@@ -246,11 +246,22 @@ def update_application(
         check_family(remaining)
         for employment in deleted_employments:
             employment.delete()
+        stored = {
+            e.pk: e
+            for e in Employment.objects.filter(
+                application=application, pk__in=[e.pk for e in saved_employments if e.pk]
+            )
+        }
+        reopened = 0
         for employment in saved_employments:
             employment.application = application
             employment.employer = resolve_employer(application.organisation, employment.employer_name)
             if employment.person_id is None:
                 employment.person = next(p for p in remaining if p.relationship == Relationship.SELF)
+            before = stored.get(employment.pk)
+            # A verifier's decision vouched for the claim as it was: a changed claim is checked again.
+            if before is not None and any(getattr(before, f) != getattr(employment, f) for f in CLAIM_FIELDS):
+                reopened += employment.reopen()
             employment.save()
         if changed_fields:
             application.save(update_fields=[*changed_fields, "updated_at"])
@@ -273,6 +284,7 @@ def update_application(
                 "people_added": added,
                 "people_removed": len(deleted_people),
                 "employments_changed": len(saved_employments) + len(deleted_employments),
+                "verifications_reopened": reopened,
             },
         )
     return application

@@ -165,7 +165,7 @@ def case_detail(request: HttpRequest, org: str, ref: str) -> HttpResponse:
             "checklist": checklist(application),
             "keys_destroyed": bool(unreadable_fields(application))
             or any(unreadable_fields(p) for p in people),
-            "employments": application.employments.select_related("employer", "person"),
+            "employments": application.employments.select_related("employer", "person", "roster_entry"),
             "status_changes": application.status_changes.select_related("actor"),
             "status_form": status_form,
             "sent_messages": application.messages.select_related("sent_by")[:5],

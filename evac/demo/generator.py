@@ -63,6 +63,7 @@ INTERCHANGE_COLUMNS = (
     "role",
     "employment_start",
     "employment_end",
+    "badge_number",
     "medical_needs",
 )
 TRUTH_COLUMNS = ("person_ref", "application_ref", "person_id", "family_id", "variations")
@@ -523,6 +524,8 @@ class _Generator:
             "role": family.role if principal else "",
             "employment_start": family.employment_start if principal else "",
             "employment_end": family.employment_end if principal else "",
+            # The generator knows no roster: evac.demo.rosters fills in the number a claim states.
+            "badge_number": "",
             "medical_needs": person.medical,
         }
 

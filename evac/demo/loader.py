@@ -4,12 +4,14 @@ This is not the partner-spreadsheet import (which validates and reports each row
 are known to be well formed, and the demo must load thousands of families in seconds.
 """
 
+import io
 import random
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from evac.accounts.models import Organisation, User
 from evac.audit.services import record_event
@@ -26,6 +28,7 @@ from evac.cases.services import family_summary, fresh_references
 from evac.cases.workflow import Status
 from evac.core.dates import DateError, parse_partial_date
 from evac.demo.generator import GeneratedApplication
+from evac.demo.rosters import write_roster_csv
 from evac.programs.models import Program
 from evac.rosters.models import Employer
 from evac.situation.provinces import resolve_province
@@ -181,6 +184,7 @@ def load_applications(
                                 role=role if role in ROLES else EmploymentRole.OTHER,
                                 start=_date(principal_row.get("employment_start", "")),
                                 end=_date(principal_row.get("employment_end", "")),
+                                badge_number=principal_row.get("badge_number", ""),
                             ),
                         )
                     )
@@ -215,6 +219,26 @@ def load_applications(
         detail={"applications": loaded, "seed": seed},
     )
     return loaded
+
+
+def load_roster(organisation: Organisation, employer_name: str, rows: list[dict[str, str]]) -> int:
+    """Load a generated roster through the roster import itself (as a file an employer handed over).
+    Returns the number of entries loaded."""
+    from evac.rosters.importing import execute_roster_import
+    from evac.rosters.models import RosterImport
+
+    employer, _created = Employer.objects.get_or_create(organisation=organisation, name=employer_name)
+    out = io.StringIO()
+    write_roster_csv(rows, out)
+    job = RosterImport.objects.create(
+        organisation=organisation,
+        employer=employer,
+        filename=f"demo-roster-{organisation.slug}-{employer.pk}.csv",
+        status=RosterImport.State.RUNNING,
+        started_at=timezone.now(),
+    )
+    summary = execute_roster_import(job, content=out.getvalue().encode("utf-8"), batch_size=2000)
+    return summary.entries["created"] if summary else 0
 
 
 def _date(text: str):

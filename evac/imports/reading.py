@@ -1,9 +1,13 @@
 """Reading partner spreadsheets as they really arrive: CSV in whatever encoding and separator the
 partner's Excel chose, or XLSX, with headers in English or French.
 
-`open_sheet(content)` returns a Sheet whose `rows()` yields (line number, {canonical column: text}) and
-can be walked more than once (the import walks it twice: once to learn where each family ends, once to
+`open_sheet(content, layout)` returns a Sheet whose `rows()` yields (line number, {canonical column: text})
+and can be walked more than once (the import walks it twice: once to learn where each family ends, once to
 import). Anything that is not a usable spreadsheet raises ReadError with a message for the user.
+
+A Layout says what kind of sheet is expected: its columns with the headers that mean them, the columns it
+cannot do without, and its name columns (one of which is needed). The application import's is APPLICATIONS,
+the default; employers' rosters have their own (evac.rosters.rows.ROSTER).
 """
 
 import codecs
@@ -101,6 +105,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "medical needs", "medical", "medical condition", "health", "besoins medicaux", "sante",
         "besoins medicaux particuliers",
     ),
+    # The number on the staff badge or in the employer's list: what a roster is keyed by.
+    "badge_number": (
+        "badge", "badge no", "badge number", "badge id", "employee id", "employee number", "employee no",
+        "staff id", "staff number", "staff no", "service number", "service no", "personnel number",
+        "matricule", "numero de matricule", "n matricule", "numero de badge", "badge numero",
+        "numero d employe", "numero employe", "identifiant employe",
+    ),
 }  # fmt: skip
 _NOT_WORD = re.compile(r"[^\w ]+")
 
@@ -110,11 +121,34 @@ def header_key(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
 
 
-HEADERS: dict[str, str] = {}
-for _column, _names in _ALIASES.items():
-    HEADERS[header_key(_column)] = _column
-    for _name in _names:
-        HEADERS[header_key(_name)] = _column
+@dataclass(frozen=True)
+class Layout:
+    """What a kind of spreadsheet holds. `headers`: folded header (header_key) -> column; `required`: the
+    columns a file cannot do without; `names`: the name columns, at least one of which it needs."""
+
+    headers: dict[str, str]
+    required: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...], names: tuple[str, ...]
+    ) -> "Layout":
+        """A layout from each column's other names: the column's own name is always one of them."""
+        headers: dict[str, str] = {}
+        for column, others in aliases.items():
+            for name in (column, *others):
+                headers.setdefault(header_key(name), column)
+        return cls(headers, required, names)
+
+
+def aliases_of(*columns: str) -> dict[str, tuple[str, ...]]:
+    """The application import's other names for these columns, for a layout that shares them."""
+    return {column: _ALIASES[column] for column in columns}
+
+
+APPLICATIONS = Layout.of(_ALIASES, REQUIRED, NAME_COLUMNS)
+HEADERS = APPLICATIONS.headers
 
 
 class ReadError(Exception):
@@ -144,8 +178,8 @@ class Sheet:
             yield line, {name: cells[i].strip() if i < width else "" for name, i in indexes.items()}
 
 
-def open_sheet(content: bytes) -> Sheet:
-    """Sniff what the bytes are and find the header row. Raises ReadError."""
+def open_sheet(content: bytes, layout: Layout = APPLICATIONS) -> Sheet:
+    """Sniff what the bytes are and find the header row of a sheet in this layout. Raises ReadError."""
     if not content.strip():
         raise ReadError(_("The file is empty."))
     xlsx = b""
@@ -164,7 +198,7 @@ def open_sheet(content: bytes) -> Sheet:
         if not any(cells):
             continue
         best = best or (line, cells)
-        if _has_required(_map_header(cells)[0]):
+        if _has_required(_map_header(cells, layout)[0], layout):
             best = (line, cells)
             break
         if line > 20:
@@ -172,10 +206,10 @@ def open_sheet(content: bytes) -> Sheet:
     if best is None:
         raise ReadError(_("The file has no rows."))
     header_line, header = best
-    indexes, ignored = _map_header(header)
-    missing = [c for c in REQUIRED if c not in indexes]
-    if not any(c in indexes for c in NAME_COLUMNS):
-        missing.append("given_name / native_name")
+    indexes, ignored = _map_header(header, layout)
+    missing = [c for c in layout.required if c not in indexes]
+    if not any(c in indexes for c in layout.names):
+        missing.append(" / ".join(c for c in layout.names if c != "family_name"))
     if missing:
         raise ReadError(
             _("The file lacks required columns: {columns}. Found: {found}.").format(
@@ -186,15 +220,15 @@ def open_sheet(content: bytes) -> Sheet:
     return Sheet(columns, header_line, ignored, encoding, delimiter, text, xlsx, indexes)
 
 
-def _has_required(indexes: dict[str, int]) -> bool:
-    return all(c in indexes for c in REQUIRED)
+def _has_required(indexes: dict[str, int], layout: Layout) -> bool:
+    return all(c in indexes for c in layout.required)
 
 
-def _map_header(header: list[str]) -> tuple[dict[str, int], list[str]]:
+def _map_header(header: list[str], layout: Layout) -> tuple[dict[str, int], list[str]]:
     indexes: dict[str, int] = {}
     ignored = []
     for i, name in enumerate(header):
-        column = HEADERS.get(header_key(name))
+        column = layout.headers.get(header_key(name))
         # The first column of a meaning wins ("phone" before a second "mobile").
         if column is None or column in indexes:
             if name.strip():

@@ -121,6 +121,7 @@ class ParsedRow:
     role_as_written: str = ""
     employment_start: date | None = None
     employment_end: date | None = None
+    badge_number: str = ""
     flags: set[str] = field(default_factory=set)
 
 
@@ -137,6 +138,7 @@ CASE_LIMITS = {
     "province": _max_length(Application, "province_as_written"),
     "employer": _max_length(Employment, "employer_name"),
     "role": _max_length(Employment, "role_as_written"),
+    "badge_number": _max_length(Employment, "badge_number"),
 }
 
 
@@ -308,7 +310,7 @@ def parse_row(
     role, role_as_written = parse_role(case_text["role"])
     if role_as_written:
         flags.add("role_unknown")
-    if case_text["employer"] and not role:
+    if (case_text["employer"] or case_text["badge_number"]) and not role:
         role = EmploymentRole.OTHER
         flags.add("role_unknown")
     return (
@@ -326,6 +328,7 @@ def parse_row(
             role_as_written=role_as_written,
             employment_start=employment["employment_start"],
             employment_end=employment["employment_end"],
+            badge_number=case_text["badge_number"],
             flags=flags,
         ),
         [],

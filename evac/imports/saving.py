@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from evac.accounts.models import Organisation, User
 from evac.cases.models import (
+    CLAIM_FIELDS,
+    DECISION_FIELDS,
     Application,
     Employment,
     EmploymentRole,
@@ -31,7 +33,15 @@ from evac.rosters.models import Employer
 from evac.rosters.services import resolve_employer
 
 CASE_FIELDS = ("province_id", "province_as_written", "district", "address")
-EMPLOYMENT_FIELDS = ("employer_id", "employer_name", "role", "role_as_written", "start", "end")
+EMPLOYMENT_FIELDS = (
+    "employer_id",
+    "employer_name",
+    "role",
+    "role_as_written",
+    "start",
+    "end",
+    "badge_number",
+)
 SUMMARY_FIELDS = ("principal_name", "family_size", "search_text")
 
 
@@ -140,7 +150,9 @@ class Saver:
         }
 
     def _employment_values(self, family: Family, flags: set[str]) -> dict[str, object] | None:
-        row: ParsedRow | None = next((r for r in family.case_rows() if r.employer or r.role), None)
+        row: ParsedRow | None = next(
+            (r for r in family.case_rows() if r.employer or r.role or r.badge_number), None
+        )
         if row is None:
             return None
         employer = self.employer(row.employer) if row.employer else None
@@ -153,6 +165,7 @@ class Saver:
             "role_as_written": row.role_as_written,
             "start": row.employment_start,
             "end": row.employment_end,
+            "badge_number": row.badge_number,
         }
 
     def _create(self, family: Family, now, writes: _Writes, outcome: Outcome) -> None:
@@ -236,6 +249,9 @@ class Saver:
             if differs:
                 for name in differs:
                     setattr(stored_job, name, job_values[name])
+                # A verifier's decision vouched for the claim as it was: a changed claim is checked again.
+                if any(n in CLAIM_FIELDS for n in differs) and stored_job.reopen():
+                    flags.add("verification_reopened")
                 writes.jobs.append(stored_job)
                 changed = True
         outcome.persons["created"] += len(created)
@@ -295,4 +311,6 @@ class Saver:
                 writes.people, [*self.person_fields, *self.person_indexes], batch_size=200
             )
         if writes.jobs:
-            Employment.objects.bulk_update(writes.jobs, self.employment_fields, batch_size=200)
+            Employment.objects.bulk_update(
+                writes.jobs, [*self.employment_fields, *DECISION_FIELDS], batch_size=200
+            )

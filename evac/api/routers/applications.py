@@ -117,7 +117,14 @@ def create_application(
             )
         )
     jobs = [
-        Employment(employer_name=e.employer, role=e.role, start=e.start, end=e.end, supervisor=e.supervisor)
+        Employment(
+            employer_name=e.employer,
+            role=e.role,
+            start=e.start,
+            end=e.end,
+            badge_number=e.badge_number,
+            supervisor=e.supervisor,
+        )
         for e in payload.employments
     ]
     try:

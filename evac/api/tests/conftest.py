@@ -73,6 +73,7 @@ def family(program: str = "canada-program", **fields) -> dict:
                 "role": "interpreter",
                 "start": "2008-03-01",
                 "end": "2012-09-30",
+                "badge_number": "CAF-004211",
                 "supervisor": "Capt. Tremblay",
             }
         ],

@@ -26,6 +26,10 @@ def test_an_officer_registers_a_family(api_for, officer):
     assert Person.objects.get(public_id=principal["public_id"]).native_name == "احمد شاه"
     assert body["employments"][0]["person"] == principal["public_id"]
     assert body["employments"][0]["employer_known"] is True
+    assert (body["employments"][0]["badge_number"], body["employments"][0]["verification"]) == (
+        "CAF-004211",
+        "unverified",
+    )
     assert [h["to_status"] for h in body["status_history"]] == ["received"]
     event = AuditEvent.objects.get(action="case.create")
     assert (event.actor, event.target_ref, event.ip) == (officer, application.reference, "10.1.2.3")

@@ -35,6 +35,7 @@ def family_post(**overrides) -> dict[str, str]:
         "jobs-0-role": "interpreter",
         "jobs-0-start": "2008-04-01",
         "jobs-0-end": "2014-03-31",
+        "jobs-0-badge_number": "CAF-004211",
     }
     data.update(overrides)
     return data
@@ -61,6 +62,7 @@ def test_a_clerk_registers_a_family_with_one_name_and_a_hijri_year(client, clerk
     assert spouse.given_name == "" and spouse.native_name == "مریم"
     job = case.employments.get()
     assert job.employer.name == "Canada Armed Forces" and job.person == principal
+    assert (job.badge_number, job.verification) == ("CAF-004211", "unverified")
     assert case.family_size == 2 and case.principal_name == "Gul Ahmad"
     assert "گل احمد" in case.search_text and "abdul wahid" in case.search_text
     assert case.status_changes.get().to_status == "received"

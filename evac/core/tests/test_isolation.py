@@ -46,6 +46,8 @@ from evac.imports.services import start_import
 from evac.notify.models import Message
 from evac.notify.services import send_to_applicant
 from evac.programs.models import EligibilityRun, Program
+from evac.rosters.importing import execute_roster_import
+from evac.rosters.models import RosterEntry, RosterImport
 
 DOCUMENT = api.get_openapi_schema()
 SIGN_IN = "/accounts/sign-in/"
@@ -115,6 +117,11 @@ ACCESS: dict[str, str | Can] = {
     "imports:create": Can.CREATE_CASES,
     "imports:detail": Can.CREATE_CASES,
     "imports:errors_csv": Can.CREATE_CASES,
+    "rosters:list": Can.MANAGE_ROSTERS,
+    "rosters:create": Can.MANAGE_ROSTERS,
+    "rosters:import_detail": Can.MANAGE_ROSTERS,
+    "rosters:import_errors_csv": Can.MANAGE_ROSTERS,
+    "rosters:claim": Can.VERIFY_EMPLOYMENT,
     "exports:list": EXPORTER,
     "exports:create": EXPORTER,
     "exports:detail": EXPORTER,
@@ -178,6 +185,8 @@ OBJECT_PARAMETERS = {
     "run_id",
     "flight_id",
     "allocation_id",
+    "roster_job_id",
+    "claim_id",
 }
 
 
@@ -197,6 +206,8 @@ class World:
     flight: Flight | None = None  # the case's family is placed on it, with a pass
     allocation: AllocationRun | None = None
     others: list[Application] = field(default_factory=list)  # a family on the flight, one held and linked
+    roster_job: RosterImport | None = None  # the roster that lists the case's principal
+    claim: Employment | None = None  # the case's claimed employment, on that roster
 
 
 def build_world() -> World:
@@ -253,6 +264,13 @@ def build_world() -> World:
         principal.email,
     ]
     run = EligibilityRun.objects.create(program=program, state=EligibilityRun.State.DONE)
+    # The employer's roster lists the principal, so that the claim page shows a candidate; its names and
+    # badge number are personal data like the case's.
+    roster_job = RosterImport.objects.create(
+        organisation=canada, employer=canada.employers.get(), filename="r.csv"
+    )
+    execute_roster_import(roster_job, content=ROSTER)
+    personal += ["Z-8841-Q"]
     personal = [p for p in personal if p]
     # Another family approved and pinned to a flight, with a pass; a third held back and linked to the
     # walk's case. Their names are found nowhere else either: the flight pages must not show them to
@@ -297,6 +315,8 @@ def build_world() -> World:
         flight,
         allocation,
         others,
+        roster_job,
+        case.employments.get(),
     )
 
 
@@ -316,11 +336,20 @@ PARAMS = {
     "run_id": lambda w: str(w.run.public_id),
     "flight_id": lambda w: str(w.flight.public_id),
     "allocation_id": lambda w: str(w.allocation.public_id),
+    "roster_job_id": lambda w: str(w.roster_job.public_id),
+    "claim_id": lambda w: str(w.claim.public_id),
 }
 
 
 def upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("partner.csv", b"given_name\r\nSomeone\r\n", content_type="text/csv")
+
+
+ROSTER = b"badge_number,given_name,family_name,father_name\r\nZ-8841-Q,Spozhmai,Karokhail,Gul Ahmad\r\n"
+
+
+def roster_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("roster.csv", ROSTER, content_type="text/csv")
 
 
 def page_bodies(w: World) -> dict[str, dict]:
@@ -354,6 +383,8 @@ def page_bodies(w: World) -> dict[str, dict]:
             "body": "A message from the isolation walk.",
         },
         "imports:create": {"program": w.program.pk, "file": upload},
+        "rosters:create": {"employer": w.canada.employers.get().pk, "file": roster_upload},
+        "rosters:claim": {"decision": "reject", "reason": "walk", "expected": "unverified"},
         "intake:program": {"program": w.program.pk},
         "situation:record": {
             "province": "AF-KAN",
@@ -545,6 +576,8 @@ def fingerprint_queries(organisation: Organisation) -> list[tuple[str, tuple]]:
         members.values("pk", "username", "password", "is_active"),
         Program.objects.filter(organisation=organisation).values(),
         ImportJob.objects.filter(organisation=organisation).values(),
+        RosterImport.objects.filter(organisation=organisation).values(),
+        RosterEntry.objects.filter(organisation=organisation).values(),
         ExportRequest.objects.filter(organisation=organisation).values(),
         Organisation.objects.filter(pk=organisation.pk).values(),
         Message.objects.filter(application__organisation=organisation).values(),
@@ -738,6 +771,7 @@ def test_the_walk_knows_every_url_parameter_and_every_route():
     # Everything in ACCESS is still reached; a stale entry would hide a renamed URL.
     assert set(ACCESS) <= keys, set(ACCESS) - keys
     assert {"cases:detail", "imports:detail", "exports:download", "tokens:revoke", "readApplication"} <= keys
+    assert {"rosters:claim", "rosters:import_detail"} <= keys
     # Each ninja pattern is an operation of the document, so both walks cover the same API.
     api_routes = {
         openapi_path(route) for _n, route, _p, pattern in walk_patterns() if "ninja" in pattern.lookup_str

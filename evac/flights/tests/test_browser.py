@@ -32,9 +32,9 @@ def test_a_planner_runs_the_allocation_and_opens_the_flight(browser_page, live_s
     page.get_by_role("button", name="Run the allocation").click()
     page.wait_for_selector("text=1 family, 4 people")
     assert page.get_by_text("No planned aircraft can take the whole family, even empty.").is_visible()
-    page.screenshot(path="/tmp/flights-board.png", full_page=True)
+    page.screenshot(path="var/browser-flights-board.png", full_page=True)
     page.get_by_role("link", name="CFC4007").click()
     page.wait_for_selector("text=Spozhmai Karokhail")
-    page.screenshot(path="/tmp/flights-detail.png", full_page=True)
+    page.screenshot(path="var/browser-flights-detail.png", full_page=True)
     assert Placement.objects.get(flight=flight).application.principal_name == "Spozhmai Karokhail"
     assert not problems, "\n".join(problems)

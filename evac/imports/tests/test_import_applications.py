@@ -189,3 +189,22 @@ def test_a_crash_half_way_then_a_rerun_equals_one_clean_run(canada, uk):
     strip = lambda shot: {(*case[:7], case[8], case[9], case[10]) for case in shot}  # noqa: E731 - flags name employers
     assert strip(snapshot(canada)) == strip(snapshot(uk))
     assert Application.objects.filter(organisation=canada).count() == 120
+
+
+def test_a_claimed_badge_number_is_imported_and_a_changed_claim_reopens_its_verification(canada, verifier):
+    header = ("Dossier", "Lien", "Prénom", "Employeur", "Poste", "Matricule")
+    rows = [("B-1", "self", "Wali", "Canada Armed Forces", "interprète", "CAF-004211")]
+    import_bytes(table(rows, header), canada)
+    job = Employment.objects.get(application__source_ref="B-1")
+    assert (job.badge_number, job.role) == ("CAF-004211", "interpreter")
+    Employment.objects.filter(pk=job.pk).update(verification="verified")
+    # The same file again: nothing changed, the verifier's decision stands.
+    import_bytes(table(rows, header), canada)
+    job.refresh_from_db()
+    assert job.verification == "verified"
+    # Another badge number claimed: the decision vouched for the old claim, so it is checked again.
+    summary = import_bytes(table([(*rows[0][:5], "CAF-999")], header), canada)
+    assert summary.as_json()["applications"]["updated"] == 1
+    job.refresh_from_db()
+    assert (job.badge_number, job.verification) == ("CAF-999", "unverified")
+    assert "verification_reopened" in job.application.review_flags

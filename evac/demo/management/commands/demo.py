@@ -14,7 +14,8 @@ from evac.audit.tasks import ensure_scheduled
 from evac.demo import scenario
 from evac.demo.flights import load_flights
 from evac.demo.generator import generate
-from evac.demo.loader import day_start, load_applications
+from evac.demo.loader import day_start, load_applications, load_roster
+from evac.demo.rosters import generate_rosters
 from evac.programs.models import Program
 from evac.programs.services import evaluate_cases
 from evac.ranking.services import rank_cases
@@ -104,14 +105,21 @@ class Command(BaseCommand):
             organisation = organisations[slug]
             program = organisation.programs.first()
             employers = scenario.EMPLOYERS[slug]
+            generated = list(generate(count, seed + index, employers=employers))
+            # Each employer's roster, written from these claims with decoys among the real staff (and some
+            # claims it does not back), so that a verifier has claims to check at once.
+            rosters = generate_rosters(generated, seed + index)
             loaded = load_applications(
                 organisation,
                 program,
-                generate(count, seed + index, employers=employers),
+                generated,
                 seed=seed + index,
                 start=start,
                 end=end,
                 progress=self.progress(organisation.name, count),
+            )
+            entries = sum(
+                load_roster(organisation, employer, rows) for employer, rows in sorted(rosters.rows.items())
             )
             rank_cases(organisation)
             evaluate_cases(program)
@@ -119,7 +127,8 @@ class Command(BaseCommand):
             if sys.stderr.isatty():
                 self.stderr.write("")
             self.stdout.write(
-                f"{organisation.name}: {loaded:,} applications, {flights} flights planned "
+                f"{organisation.name}: {loaded:,} applications, {entries:,} roster entries "
+                f"from {len(rosters.rows)} employers, {flights} flights planned "
                 f"({placed} scheduled families on them)"
             )
 
