@@ -19,6 +19,7 @@ urlpatterns = [
     path("o/<slug:org>/programs/", include("evac.programs.urls")),
     path("o/<slug:org>/imports/", include("evac.imports.urls")),
     path("o/<slug:org>/exports/", include("evac.exports.urls")),
+    path("o/<slug:org>/gate/", include("evac.flights.gate_urls")),
     path("apply/", include("evac.intake.urls")),
     path("api/v1/", include("evac.api.urls")),
 ]
