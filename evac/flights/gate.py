@@ -206,7 +206,9 @@ def describe(boarding_pass: BoardingPass) -> dict:
 
 def family(boarding_pass: BoardingPass) -> list[dict]:
     """The holder's family on this flight, each member with the state of their pass."""
-    members = _passes(boarding_pass.flight).filter(LIVE, person__application_id=boarding_pass.person.application_id)
+    members = _passes(boarding_pass.flight).filter(
+        LIVE, person__application_id=boarding_pass.person.application_id
+    )
     return [describe(bp) for bp in members.order_by("person__position", "person__id")]
 
 
@@ -244,9 +246,7 @@ def conflict_message(conflict: dict) -> str:
     }
 
 
-def check(
-    flight: Flight, *, token: str = "", reference: str = "", agent: User, origin: Origin
-) -> dict:
+def check(flight: Flight, *, token: str = "", reference: str = "", agent: User, origin: Origin) -> dict:
     """What the gate's page shows after a scan, before the agent decides: the pass, its family, and
     anything the agent must know first (already boarded, refused earlier, forged). The read is audited."""
     how = "qr" if token else "typed"
@@ -348,8 +348,8 @@ def _audit_scan(scan_row: GateScan, *, origin: Origin) -> None:
         Outcome.ALREADY_BOARDED: "boarding_pass.conflict",
     }
     action = actions.get(scan_row.outcome, "boarding_pass.rejected")
-    if scan_row.conflict and scan_row.outcome == Outcome.BOARDED:
-        action = "boarding_pass.conflict"
+    if scan_row.conflict and scan_row.outcome in (Outcome.BOARDED, Outcome.REFUSED):
+        action = "boarding_pass.conflict"  # boarded over a refusal, or a board that met one
     bp = scan_row.boarding_pass
     record_event(
         action,
@@ -391,7 +391,9 @@ def apply_scan(flight: Flight, scan: ScanInput, *, agent: User, origin: Origin, 
                 # they boarded are aboard. Online, a closed flight boards nobody.
                 if not offline and flight.status not in OPEN_STATUSES:
                     raise ScanProblem(Outcome.CLOSED)
-                boarding_pass = locate(flight, token=scan.token, reference=scan.reference, pass_id=scan.pass_id)
+                boarding_pass = locate(
+                    flight, token=scan.token, reference=scan.reference, pass_id=scan.pass_id
+                )
                 outcome, conflict = _decide(scan, boarding_pass, agent=agent, at=at, offline=offline)
             except ScanProblem as problem:
                 outcome, boarding_pass = problem.outcome, problem.boarding_pass
@@ -473,7 +475,9 @@ def nonce_hash(nonce: str) -> str:
 def manifest(flight: Flight, *, agent: User, origin: Origin) -> dict:
     """The flight's public key and its expected passes, for a device that may lose the network: pass ids,
     references, nonce hashes and identity summaries, their family grouping and state. Nothing more."""
-    passes = list(_passes(flight).filter(LIVE).order_by("person__application_id", "person__position", "person__id"))
+    passes = list(
+        _passes(flight).filter(LIVE).order_by("person__application_id", "person__position", "person__id")
+    )
     groups: dict[int, int] = {}
     entries = []
     for bp in passes:

@@ -126,7 +126,9 @@ def scan(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonResponse:
         item = gate.ScanInput.parse(_json_body(request))
     except gate.BadScan as error:
         return _bad(error)
-    row = gate.apply_scan(flight, item, agent=request.user, origin=Origin.from_request(request), offline=False)
+    row = gate.apply_scan(
+        flight, item, agent=request.user, origin=Origin.from_request(request), offline=False
+    )
     return JsonResponse(gate.result(row), json_dumps_params={"ensure_ascii": False})
 
 

@@ -129,7 +129,9 @@ def issue_passes(
     return passes
 
 
-def void_passes(application: Application, *, actor: User | None, origin: Origin = COMMAND, reason: str) -> int:
+def void_passes(
+    application: Application, *, actor: User | None, origin: Origin = COMMAND, reason: str
+) -> int:
     """Void the family's unused passes (taken off its flight, withdrawn); returns how many."""
     with transaction.atomic():
         unused = BoardingPass.objects.filter(person__application=application, state__in=UNUSED)

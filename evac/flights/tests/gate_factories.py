@@ -20,7 +20,9 @@ def make_flight(organisation, call_sign: str = "CFC4021", **fields) -> Flight:
 
 
 def place(application: Application, flight: Flight) -> Placement:
-    placement, _created = Placement.objects.update_or_create(application=application, defaults={"flight": flight})
+    placement, _created = Placement.objects.update_or_create(
+        application=application, defaults={"flight": flight}
+    )
     return placement
 
 

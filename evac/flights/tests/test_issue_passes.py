@@ -49,9 +49,9 @@ def test_a_reissue_voids_the_old_passes_and_their_tokens_stop_matching(case, fli
     old_token = token_for(first[0])
     again = issue_passes(case, flight, actor=None, reissue=True)
     assert {bp.pk for bp in again}.isdisjoint(bp.pk for bp in first)
-    assert set(BoardingPass.objects.filter(pk__in=[bp.pk for bp in first]).values_list("state", flat=True)) == {
-        "void"
-    }
+    assert set(
+        BoardingPass.objects.filter(pk__in=[bp.pk for bp in first]).values_list("state", flat=True)
+    ) == {"void"}
     assert again[0].nonce != first[0].nonce and again[0].reference != first[0].reference
     # The old token is still well signed: the gate refuses it by its nonce (test_gate.py).
     assert tokens.verify(old_token, signing.public_key(flight)).nonce == first[0].nonce
@@ -122,7 +122,11 @@ def test_the_token_carries_the_summary_and_nothing_more(case, flight):
     token = token_for(bp)
     claims = tokens.verify(token, signing.public_key(flight))
     assert (claims.pass_id, claims.flight_id, claims.nonce) == (bp.public_id, flight.public_id, bp.nonce)
-    assert (claims.name, claims.birth_year, claims.document_digits) == ("Mohammad Wali Ahmadzai", 1986, "T678")
+    assert (claims.name, claims.birth_year, claims.document_digits) == (
+        "Mohammad Wali Ahmadzai",
+        1986,
+        "T678",
+    )
     raw = tokens.b45decode(token[len(tokens.PREFIX) :])
     for secret in (b"1400", b"12345678", b"+93", b"Gul Ahmad", b"Kandahar"):
         assert secret not in raw
