@@ -93,7 +93,7 @@ def page(request: HttpRequest, org: str, flight_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_GET
 def manifest(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonResponse:
-    membership, flight = get_gate_flight(request.user, org, flight_id)
+    _membership, flight = get_gate_flight(request.user, org, flight_id)
     data = gate.manifest(flight, agent=request.user, origin=Origin.from_request(request))
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
@@ -101,7 +101,7 @@ def manifest(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonRespon
 @login_required
 @require_POST
 def check(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonResponse:
-    membership, flight = get_gate_flight(request.user, org, flight_id)
+    _membership, flight = get_gate_flight(request.user, org, flight_id)
     try:
         data = _json_body(request)
         if not isinstance(data, dict) or not isinstance(data.get("token", ""), str):
@@ -121,7 +121,7 @@ def check(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonResponse:
 @require_POST
 def scan(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonResponse:
     """One scan, online: boarded or refused now, or what stood in the way."""
-    membership, flight = get_gate_flight(request.user, org, flight_id)
+    _membership, flight = get_gate_flight(request.user, org, flight_id)
     try:
         item = gate.ScanInput.parse(_json_body(request))
     except gate.BadScan as error:
@@ -137,7 +137,7 @@ def scan(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonResponse:
 def sync(request: HttpRequest, org: str, flight_id: uuid.UUID) -> JsonResponse:
     """A device's offline scans. Refused whole if any is malformed (nothing applied, nothing lost: the
     device keeps them); otherwise each is applied once and its result returned."""
-    membership, flight = get_gate_flight(request.user, org, flight_id)
+    _membership, flight = get_gate_flight(request.user, org, flight_id)
     try:
         data = _json_body(request)
         raw = data.get("scans") if isinstance(data, dict) else None

@@ -5,7 +5,6 @@ import pytest
 from django.db import connection
 
 from evac.audit.models import AuditEvent
-from evac.conftest import make_case
 from evac.flights import signing, tokens
 from evac.flights.models import BoardingPass, FlightKey, FlightStatus
 from evac.flights.passes import (
