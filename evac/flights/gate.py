@@ -24,7 +24,7 @@ from evac.cases.models import Relationship
 from evac.core import references
 from evac.flights import signing, tokens
 from evac.flights.models import BoardingPass, Flight, GateScan
-from evac.flights.passes import LIVE, OPEN_STATUSES, PASS_TARGET, Identity
+from evac.flights.passes import LIVE, OPEN_STATUSES, BOARDING_PASS, Identity
 
 Outcome = GateScan.Outcome
 State = BoardingPass.State
@@ -259,7 +259,7 @@ def check(flight: Flight, *, token: str = "", reference: str = "", agent: User, 
             "gate.check",
             actor=agent,
             organisation=flight.organisation,
-            target_type=PASS_TARGET,
+            target_type=BOARDING_PASS,
             target_ref=problem.boarding_pass.reference if problem.boarding_pass else "",
             origin=origin,
             detail={"flight": str(flight.public_id), "how": how, "outcome": problem.outcome},
@@ -269,7 +269,7 @@ def check(flight: Flight, *, token: str = "", reference: str = "", agent: User, 
         "gate.check",
         actor=agent,
         organisation=flight.organisation,
-        target_type=PASS_TARGET,
+        target_type=BOARDING_PASS,
         target_ref=boarding_pass.reference,
         origin=origin,
         detail={
@@ -355,7 +355,7 @@ def _audit_scan(scan_row: GateScan, *, origin: Origin) -> None:
         action,
         actor=scan_row.agent,
         organisation=scan_row.flight.organisation,
-        target_type=PASS_TARGET,
+        target_type=BOARDING_PASS,
         target_ref=bp.reference if bp else "",
         origin=origin,
         detail={
