@@ -24,7 +24,7 @@ from evac.cases.models import Relationship
 from evac.core import references
 from evac.flights import signing, tokens
 from evac.flights.models import BoardingPass, Flight, GateScan
-from evac.flights.passes import LIVE, OPEN_STATUSES, BOARDING_PASS, Identity
+from evac.flights.passes import BOARDING_PASS, LIVE, OPEN_STATUSES, Identity
 
 Outcome = GateScan.Outcome
 State = BoardingPass.State

@@ -16,7 +16,7 @@ from evac.cases.models import Application, Person
 from evac.flights import signing, tokens
 from evac.flights.models import BoardingPass, Flight, FlightStatus, Placement
 
-BOARDING_PASS = "boarding_pass"
+BOARDING_PASS = "boarding_pass"  # noqa: S105 - the audit target type, not a password
 # Passes are issued, and scanned, only before the aircraft leaves.
 OPEN_STATUSES = (FlightStatus.PLANNED, FlightStatus.BOARDING)
 LIVE = ~Q(state=BoardingPass.State.VOID)
