@@ -172,7 +172,7 @@ def token_for(boarding_pass: BoardingPass, key=None) -> str:
 
 def qr_svg(token: str, title: str = "") -> str:
     """The QR code as inline SVG, drawn on the server: the pass page runs no script."""
-    return segno.make(token, error="m").svg_inline(scale=5, border=4, title=title or None)
+    return segno.make(token, error="m").svg_inline(border=4, title=title or None, omitsize=True)
 
 
 def family_passes(application: Application) -> list[BoardingPass]:
