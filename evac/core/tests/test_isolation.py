@@ -35,6 +35,9 @@ from evac.api.services import issue_token
 from evac.cases.models import Application, Employment, Person, StatusChange
 from evac.conftest import make_case, make_org, make_user
 from evac.exports.models import ExportRequest
+from evac.flights.models import BoardingPass, Flight
+from evac.flights.passes import token_for
+from evac.flights.tests.gate_factories import make_flight, placed_with_passes
 from evac.exports.services import request_export
 from evac.imports.models import ImportJob
 from evac.imports.services import start_import
@@ -128,6 +131,15 @@ ACCESS: dict[str, str | Can] = {
     "intake:done": PUBLIC,
     "intake:discard": PUBLIC,
     "intake:status": PUBLIC,
+    "intake:passes": PUBLIC,
+    "intake:passes_pdf": PUBLIC,
+    "intake:passes_close": PUBLIC,
+    "gate:flights": Can.BOARD,
+    "gate:page": Can.BOARD,
+    "gate:manifest": Can.BOARD,
+    "gate:check": Can.BOARD,
+    "gate:scan": Can.BOARD,
+    "gate:sync": Can.BOARD,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
     "api:api-root": PUBLIC,
@@ -147,7 +159,11 @@ EXAMPLE_PATHS = {"api:not_found": "/api/v1/no-such-thing"}
 
 # Parameters naming an object of the owning organisation: the walk also asks for them under the other
 # organisation's slug, where they must not be found.
-OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id", "slug", "run_id"}
+OBJECT_PARAMETERS = {"ref", "reference", "job_id", "export_id", "slug", "run_id", "flight_id"}
+
+# Pages that show the passengers of a flight (names, birth years, documents' last digits) to whoever
+# boards them, without the right to read case files.
+PASSENGER_PAGES = {"gate:manifest", "gate:check", "gate:scan", "gate:sync"}
 
 
 @dataclass
@@ -163,6 +179,8 @@ class World:
     export: ExportRequest  # the canada case officer's, ready to download
     exporters: set[str]  # the personas who may export ("canada:case_officer")
     run: EligibilityRun | None = None  # the program's re-check after a change of its rules
+    flight: Flight | None = None  # the case's family is placed on it, with boarding passes
+    passes: list[BoardingPass] = field(default_factory=list)
 
 
 def build_world() -> World:
@@ -218,7 +236,11 @@ def build_world() -> World:
     ]
     run = EligibilityRun.objects.create(program=program, state=EligibilityRun.State.DONE)
     personal = [p for p in personal if p]
-    return World(canada, uk, users, case, job, token, program, personal, export, exporters, run)
+    flight = make_flight(canada)
+    passes = placed_with_passes(case, flight)
+    return World(
+        canada, uk, users, case, job, token, program, personal, export, exporters, run, flight, passes
+    )
 
 
 # Every path parameter of every URL and operation, by name. A parameter not here fails the walk: a new kind
@@ -235,6 +257,7 @@ PARAMS = {
     "export_id": lambda w: str(w.export.public_id),
     "slug": lambda w: w.program.slug,
     "run_id": lambda w: str(w.run.public_id),
+    "flight_id": lambda w: str(w.flight.public_id),
 }
 
 
@@ -289,6 +312,19 @@ def page_bodies(w: World) -> dict[str, dict]:
         "exports:decide": {"decision": "approve"},
         "exports:settings": {"export_approval_threshold": "50"},
         "intake:status": {"reference": w.case.reference, "secret": "ABCD-EFGH"},
+        # The gate's script sends JSON (a str here is sent as application/json).
+        "gate:check": json.dumps({"token": token_for(w.passes[0])}),
+        "gate:scan": json.dumps(gate_scan(w)),
+        "gate:sync": json.dumps({"scans": [gate_scan(w)]}),
+    }
+
+
+def gate_scan(w: World) -> dict:
+    return {
+        "client_id": "0b9f4c1e-8a5e-4c1e-9d8e-2b7f7c0e6a11",
+        "action": "board",
+        "token": token_for(w.passes[0]),
+        "gate": "Walk Gate",
     }
 
 
@@ -396,8 +432,17 @@ def build_probes(w: World) -> list[Probe]:
         landed = resolve(path)
         assert landed.view_name == name, f"the walk's path for {name} lands on {landed.view_name}"
         probes.append(Probe(name, "GET", path, path.startswith("/api/"), values.get("org")))
+        body = bodies.get(name, {})
         probes.append(
-            Probe(name, "POST", path, path.startswith("/api/"), values.get("org"), body=bodies.get(name, {}))
+            Probe(
+                name,
+                "POST",
+                path,
+                path.startswith("/api/"),
+                values.get("org"),
+                body=body,
+                content_type="application/json" if isinstance(body, str) else None,
+            )
         )
     # The OpenAPI document, with a bearer token.
     for template, item in DOCUMENT["paths"].items():
@@ -448,6 +493,7 @@ def fingerprint_queries(organisation: Organisation) -> list[tuple[str, tuple]]:
         ExportRequest.objects.filter(organisation=organisation).values(),
         Organisation.objects.filter(pk=organisation.pk).values(),
         Message.objects.filter(application__organisation=organisation).values(),
+        BoardingPass.objects.filter(flight__organisation=organisation).values(),
         # last_used_at moves when a persona's own token authenticates: that is not a change to the data.
         ApiToken.objects.filter(user__in=members).values(
             "pk", "user_id", "name", "token_hash", "expires_at", "revoked_at"
@@ -593,7 +639,10 @@ def judge(w: World, persona: Persona, probe: Probe, response, changed: bool) -> 
         problems.append("changed the organisation's data")
 
     body, headers = texts(response)
-    may_see = canada_member and Can.VIEW_CASES in capabilities(persona.role)
+    may_see = canada_member and (
+        Can.VIEW_CASES in capabilities(persona.role)
+        or (probe.key in PASSENGER_PAGES and Can.BOARD in capabilities(persona.role))
+    )
     if not may_see:
         leaked = found(w.personal, body + "\n" + headers)
         if leaked:
