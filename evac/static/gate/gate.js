@@ -508,8 +508,11 @@
   $("gate-name").addEventListener("change", () => localStorage.setItem("evac.gate.name", $("gate-name").value.trim()));
   $("typed").addEventListener("submit", (event) => {
     event.preventDefault();
-    const reference = $("reference").value.trim();
-    if (reference) find({ reference }).then(() => ($("reference").value = ""));
+    // A handheld QR reader types the code's content into the field, as a keyboard: that is a token.
+    const text = $("reference").value.trim();
+    if (!text) return;
+    const what = text.startsWith(PREFIX) ? { token: text } : { reference: text };
+    find(what).then(() => ($("reference").value = ""));
   });
   $("board").addEventListener("click", () => decide("board"));
   $("refuse").addEventListener("submit", (event) => {
