@@ -115,3 +115,63 @@ def test_an_agent_boards_online_then_offline_and_the_sync_reports_the_conflict(b
     page.wait_for_selector("#gate.ready")
     assert page.locator("#conflicts li").count() == 1
     assert not problems, "\n".join(problems)
+
+
+def test_the_applicants_qr_code_boards_at_the_gate(browser_page, live_server):
+    """The applicant opens the passes from the status page; the QR code on the phone's screen, read back
+    with the vendored jsQR, is a token the gate boards."""
+    from django.contrib.auth.hashers import make_password
+
+    from evac.cases.models import Application
+
+    page = browser_page
+    canada = make_org("canada")
+    agent = make_user(canada, Role.CHECKIN_AGENT, "agent")
+    case = make_case(canada)
+    Application.objects.filter(pk=case.pk).update(applicant_secret_hash=make_password("ABCD2345"))
+    flight = make_flight(canada)
+    passes = placed_with_passes(case, flight)
+
+    page.goto("/apply/fa/status/")
+    page.locator("#id_reference").fill(case.display_reference)
+    page.locator("#id_secret").fill("ABCD-2345")
+    page.locator("button[type=submit].primary").click()
+    page.locator("a.button[href$='/passes/']").click()
+    page.wait_for_url("**/apply/fa/passes/")
+    assert page.locator("article.boarding-pass").count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path="var/browser-passes.png", full_page=True)
+
+    page.add_script_tag(url="/static/vendor/jsQR-1.4.0.js")
+    token = page.evaluate(
+        """async () => {
+        const svg = document.querySelector("article.boarding-pass .qr svg").cloneNode(true);
+        svg.setAttribute("width", "600");
+        svg.setAttribute("height", "600");
+        const markup = new XMLSerializer().serializeToString(svg);
+        const image = new Image();
+        image.src = "data:image/svg+xml;base64," + btoa(unescape(encodeURIComponent(markup)));
+        await image.decode();
+        const canvas = document.createElement("canvas");
+        canvas.width = canvas.height = 600;
+        const context = canvas.getContext("2d");
+        context.fillStyle = "#fff";
+        context.fillRect(0, 0, 600, 600);
+        context.drawImage(image, 0, 0, 600, 600);
+        const data = context.getImageData(0, 0, 600, 600);
+        const code = jsQR(data.data, 600, 600);
+        return code ? code.data : null;
+    }"""
+    )
+    assert token == token_for(passes[0])
+
+    sign_in_as(page, live_server, agent)
+    page.goto(f"/o/canada/gate/{flight.public_id}/")
+    page.wait_for_selector("#gate.ready")
+    page.locator("#gate-name").fill("Abbey Gate")
+    page.locator("#gate-name").dispatch_event("change")
+    find(page, token)
+    page.wait_for_selector("#person:not([hidden])")
+    page.locator("#board").click()
+    page.wait_for_selector("#message.good")
+    assert BoardingPass.objects.get(pk=passes[0].pk).state == "boarded"
