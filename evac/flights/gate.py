@@ -204,11 +204,9 @@ def describe(boarding_pass: BoardingPass) -> dict:
     }
 
 
-def family(boarding_pass: BoardingPass) -> list[dict]:
+def family(boarding_pass: BoardingPass, flight: Flight) -> list[dict]:
     """The holder's family on this flight, each member with the state of their pass."""
-    members = _passes(boarding_pass.flight).filter(
-        LIVE, person__application_id=boarding_pass.person.application_id
-    )
+    members = _passes(flight).filter(LIVE, person__application_id=boarding_pass.person.application_id)
     return [describe(bp) for bp in members.order_by("person__position", "person__id")]
 
 
@@ -287,7 +285,7 @@ def check(flight: Flight, *, token: str = "", reference: str = "", agent: User, 
         "ok": True,
         "outcome": "found",
         "pass": describe(boarding_pass),
-        "family": family(boarding_pass),
+        "family": family(boarding_pass, flight),
         "warning": warning,
     }
 
@@ -330,7 +328,9 @@ def _decide(scan: ScanInput, boarding_pass: BoardingPass, *, agent: User, at: da
         conflict = {}
         if scan.action == GateScan.Action.BOARD and before == State.REFUSED:
             conflict = _conflict("refused", boarding_pass)
-        boarding_pass.refresh_from_db()
+        # What the update wrote, without reading the row (and its person) again.
+        for name, value in changes.items():
+            setattr(boarding_pass, name, value)
         return (Outcome.BOARDED if scan.action == GateScan.Action.BOARD else Outcome.REFUSED), conflict
     # Someone else got there first: say who, where and when.
     boarding_pass.refresh_from_db()
