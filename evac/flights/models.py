@@ -191,7 +191,7 @@ class FlightKey(ProtectedModel):
     One per flight, so that a gate device holds only the public key of the flight it boards, a pass copied
     for one flight is worthless on another, and nothing signed for a flight outlives it. The private half
     is sealed with the organisation's data key like any protected field: `evac rotate_keys` re-seals it and
-    `evac shred_org_keys` destroys it (see docs/decisions/009-boarding-pass-keys.md).
+    `evac shred_org_keys` destroys it (see docs/decisions/011-boarding-pass-keys.md).
     """
 
     flight = models.OneToOneField(Flight, on_delete=models.CASCADE, related_name="signing_key")
