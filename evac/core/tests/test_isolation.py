@@ -35,10 +35,10 @@ from evac.api.services import issue_token
 from evac.cases.models import Application, Employment, Person, StatusChange
 from evac.conftest import make_case, make_org, make_user
 from evac.exports.models import ExportRequest
+from evac.exports.services import request_export
 from evac.flights.models import BoardingPass, Flight
 from evac.flights.passes import token_for
 from evac.flights.tests.gate_factories import make_flight, placed_with_passes
-from evac.exports.services import request_export
 from evac.imports.models import ImportJob
 from evac.imports.services import start_import
 from evac.notify.models import Message
