@@ -21,6 +21,7 @@ urlpatterns = [
     path("o/<slug:org>/rosters/", include("evac.rosters.urls")),
     path("o/<slug:org>/exports/", include("evac.exports.urls")),
     path("o/<slug:org>/flights/", include("evac.flights.urls")),
+    path("o/<slug:org>/gate/", include("evac.flights.gate_urls")),
     path("apply/", include("evac.intake.urls")),
     path("api/v1/", include("evac.api.urls")),
 ]

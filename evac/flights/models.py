@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from evac.accounts.models import Organisation
+from evac.core import references
+from evac.protection.fields import ProtectedField, ProtectedModel
 
 
 class FlightStatus(models.TextChoices):
@@ -174,6 +176,11 @@ class BoardingPass(models.Model):
         VOID = "void", _("Void")  # the family was moved to another flight, or off the plan
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # What the agent types when the QR code will not scan (a cracked screen, a faded print): short, with a
+    # check symbol that catches a mistyped character (evac/core/references.py).
+    reference = models.CharField(
+        _("pass reference"), max_length=references.LENGTH, unique=True, default=references.new_reference
+    )
     flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="passes")
     person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="boarding_passes")
     state = models.CharField(max_length=8, choices=State.choices, default=State.ISSUED)
@@ -198,3 +205,70 @@ class BoardingPass(models.Model):
 
     def __str__(self) -> str:
         return f"pass {self.public_id} ({self.state})"
+
+
+class FlightKey(ProtectedModel):
+    """The flight's Ed25519 key, which signs its boarding passes' tokens.
+
+    One per flight, so that a gate device holds only the public key of the flight it boards, a pass copied
+    for one flight is worthless on another, and nothing signed for a flight outlives it. The private half
+    is sealed with the organisation's data key like any protected field: `evac rotate_keys` re-seals it and
+    `evac shred_org_keys` destroys it (see docs/decisions/013-boarding-pass-keys.md).
+    """
+
+    flight = models.OneToOneField(Flight, on_delete=models.CASCADE, related_name="signing_key")
+    seed = ProtectedField(_("private key"), max_length=64)  # base64 of the 32-byte Ed25519 seed
+    public_key = models.CharField(_("public key"), max_length=64)  # base64 of the 32-byte public key
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    protected_by = "flight__organisation"
+
+    def __str__(self) -> str:
+        return f"key of flight {self.flight_id}"
+
+
+class GateScan(models.Model):
+    """One scan at the gate, as the agent's device recorded it: sent at once when online, at the next sync
+    when not. Every scan is kept with what came of it, so that a conflict (the same pass boarded at two
+    gates, a pass voided meanwhile) is reported and never lost."""
+
+    class Action(models.TextChoices):
+        BOARD = "board", _("Board")
+        REFUSE = "refuse", _("Refuse")
+
+    class Outcome(models.TextChoices):
+        BOARDED = "boarded", _("Boarded")
+        REFUSED = "refused", _("Refused")
+        ALREADY_BOARDED = "already_boarded", _("Already boarded")
+        VOID = "void", _("Pass void")
+        REPLACED = "replaced", _("Pass replaced")
+        FORGED = "forged", _("Not a valid pass")
+        OTHER_FLIGHT = "other_flight", _("Pass for another flight")
+        UNKNOWN = "unknown", _("Unknown pass")
+        CLOSED = "closed", _("Flight closed")
+
+    flight = models.ForeignKey(Flight, on_delete=models.CASCADE, related_name="gate_scans")
+    # The device's own id for the scan: a sync sent twice (a timeout, a retry) applies it once.
+    client_id = models.UUIDField()
+    boarding_pass = models.ForeignKey(
+        BoardingPass, null=True, blank=True, on_delete=models.SET_NULL, related_name="scans"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    gate = models.CharField(max_length=40, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offline = models.BooleanField(default=False)
+    scanned_at = models.DateTimeField()  # on the device's clock when offline
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    # What the scan ran into: {"kind": ..., "gate": ..., "at": ..., "by": ...}; empty when nothing.
+    conflict = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["flight", "client_id"], name="gate_scan_once")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.boarding_pass_id}: {self.outcome}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evac.intake import views
+from evac.intake import pass_views, views
 
 app_name = "intake"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     path("<slug:lang>/done/", views.done, name="done"),
     path("<slug:lang>/discard/", views.discard, name="discard"),
     path("<slug:lang>/status/", views.status, name="status"),
+    path("<slug:lang>/passes/", pass_views.passes, name="passes"),
+    path("<slug:lang>/passes/pdf/", pass_views.passes_pdf_view, name="passes_pdf"),
+    path("<slug:lang>/passes/close/", pass_views.passes_close, name="passes_close"),
 ]

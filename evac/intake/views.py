@@ -16,7 +16,7 @@ from evac.cases.models import EmploymentRole, Relationship, Sex
 from evac.cases.workflow import Status
 from evac.core import references
 from evac.core.dates import parse_partial_date
-from evac.intake import drafts, limits, services
+from evac.intake import drafts, limits, pass_views, services
 from evac.intake.explanations import explain
 from evac.intake.forms import (
     ContactForm,
@@ -271,6 +271,7 @@ def status(request: HttpRequest, lang: str) -> HttpResponse:
                 "meaning": meaning,
                 "next": next_steps,
                 "since": application.status_changed_at,
+                "has_passes": pass_views.allow(request, application),
             }
             context["form"] = StatusForm()
     return render(request, "intake/status.html", context)

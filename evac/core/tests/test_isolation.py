@@ -40,7 +40,9 @@ from evac.conftest import make_case, make_org, make_user
 from evac.exports.models import ExportRequest
 from evac.exports.services import request_export
 from evac.flights.models import AllocationRun, BoardingPass, FamilyLink, Flight, Hold, Placement
+from evac.flights.passes import token_for
 from evac.flights.planning import hold_family, link_families, pin_family
+from evac.flights.tests.gate_factories import placed_with_passes
 from evac.imports.models import ImportJob
 from evac.imports.services import start_import
 from evac.notify.models import Message
@@ -142,6 +144,15 @@ ACCESS: dict[str, str | Can] = {
     "intake:done": PUBLIC,
     "intake:discard": PUBLIC,
     "intake:status": PUBLIC,
+    "intake:passes": PUBLIC,
+    "intake:passes_pdf": PUBLIC,
+    "intake:passes_close": PUBLIC,
+    "gate:flights": Can.BOARD,
+    "gate:page": Can.BOARD,
+    "gate:manifest": Can.BOARD,
+    "gate:check": Can.BOARD,
+    "gate:scan": Can.BOARD,
+    "gate:sync": Can.BOARD,
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
     "api:api-root": PUBLIC,
@@ -189,6 +200,10 @@ OBJECT_PARAMETERS = {
     "claim_id",
 }
 
+# Pages that show the passengers of a flight (names, birth years, documents' last digits) to whoever
+# boards them, without the right to read case files.
+PASSENGER_PAGES = {"gate:manifest", "gate:check", "gate:scan", "gate:sync"}
+
 
 @dataclass
 class World:
@@ -208,6 +223,7 @@ class World:
     others: list[Application] = field(default_factory=list)  # a family on the flight, one held and linked
     roster_job: RosterImport | None = None  # the roster that lists the case's principal
     claim: Employment | None = None  # the case's claimed employment, on that roster
+    passes: list[BoardingPass] = field(default_factory=list)
 
 
 def build_world() -> World:
@@ -295,11 +311,14 @@ def build_world() -> World:
     for other in others:
         other.refresh_from_db()
     pin_family(others[0], flight, planner)
-    BoardingPass.objects.create(flight=flight, person=others[0].people.get(relationship="self"), nonce="walk")
+    BoardingPass.objects.create(
+        flight=flight, person=others[0].people.get(relationship="self"), nonce="77616c6b" * 4
+    )
     hold_family(others[1], planner, reason="walk")
     link_families(others[1], case, planner, reason="walk")
     allocation = AllocationRun.objects.create(organisation=canada, state=AllocationRun.State.DONE)
     personal += ["Zmaryalai", "Qarabaghi", "Nangyalai", "Tarakai"]
+    passes = placed_with_passes(case, flight)
     return World(
         canada,
         uk,
@@ -317,6 +336,7 @@ def build_world() -> World:
         others,
         roster_job,
         case.employments.get(),
+        passes,
     )
 
 
@@ -408,6 +428,19 @@ def page_bodies(w: World) -> dict[str, dict]:
         "flights:pin": {"action": "pin", "flight": str(w.flight.public_id)},
         "flights:hold": {"action": "hold", "reason": "walk"},
         "flights:link": {"action": "unlink", "a": w.others[1].reference, "b": w.case.reference},
+        # The gate's script sends JSON (a str here is sent as application/json).
+        "gate:check": json.dumps({"token": token_for(w.passes[0])}),
+        "gate:scan": json.dumps(gate_scan(w)),
+        "gate:sync": json.dumps({"scans": [gate_scan(w)]}),
+    }
+
+
+def gate_scan(w: World) -> dict:
+    return {
+        "client_id": "0b9f4c1e-8a5e-4c1e-9d8e-2b7f7c0e6a11",
+        "action": "board",
+        "token": token_for(w.passes[0]),
+        "gate": "Walk Gate",
     }
 
 
@@ -527,8 +560,17 @@ def build_probes(w: World) -> list[Probe]:
         landed = resolve(path)
         assert landed.view_name == name, f"the walk's path for {name} lands on {landed.view_name}"
         probes.append(Probe(name, "GET", path, path.startswith("/api/"), values.get("org")))
+        body = bodies.get(name, {})
         probes.append(
-            Probe(name, "POST", path, path.startswith("/api/"), values.get("org"), body=bodies.get(name, {}))
+            Probe(
+                name,
+                "POST",
+                path,
+                path.startswith("/api/"),
+                values.get("org"),
+                body=body,
+                content_type="application/json" if isinstance(body, str) else None,
+            )
         )
     # The OpenAPI document, with a bearer token.
     for template, item in DOCUMENT["paths"].items():
@@ -740,7 +782,10 @@ def judge(w: World, persona: Persona, probe: Probe, response, changed: bool) -> 
         problems.append("changed the organisation's data")
 
     body, headers = texts(response)
-    may_see = canada_member and Can.VIEW_CASES in capabilities(persona.role)
+    may_see = canada_member and (
+        Can.VIEW_CASES in capabilities(persona.role)
+        or (probe.key in PASSENGER_PAGES and Can.BOARD in capabilities(persona.role))
+    )
     if not may_see:
         leaked = found(w.personal, body + "\n" + headers)
         if leaked:

@@ -126,7 +126,12 @@ def test_rotation_re_encrypts_everything_under_a_new_key_and_destroys_the_old(ca
 
     new = DataKey.objects.get(organisation=canada, state="active")
     assert (rotation.new_version, rotation.retired_versions) == (2, [1])
-    assert rotation.rows == {"cases.Application": 1, "cases.Person": 2, "notify.Message": 0}
+    assert rotation.rows == {
+        "cases.Application": 1,
+        "cases.Person": 2,
+        "notify.Message": 0,
+        "flights.FlightKey": 0,
+    }
     assert all(keys.key_id_of(s) == new.pk for s in sealed_phones(canada))
     old.refresh_from_db()
     assert old.state == "destroyed" and not bytes(old.wrapped)
